@@ -1,0 +1,303 @@
+/**
+ * Every environment variable Watchstander reads, parsed and validated in one place.
+ *
+ * `loadConfig` either returns a complete, typed `Config` or throws a `ConfigError` whose message is one line that
+ * names the variable and what it accepts; `src/index.ts` prints that line and exits 1.
+ */
+import { validate as isValidCron } from 'node-cron';
+
+/** A bad setting: `message` names the variable and what it accepts. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`${variable}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Who may do something: everyone, or a set of Entra object ids. */
+export type AccessList = { everyone: true } | { everyone: false; ids: ReadonlySet<string> };
+
+/** Bot Framework app type. */
+export type BotType = 'SingleTenant' | 'UserAssignedMsi' | 'MultiTenant';
+
+/** Where Defender data comes from. */
+export type DefenderSource = 'simulated' | 'live';
+
+/** Where state lives. */
+export type StoreConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'azure'; connectionString?: string; accountUrl?: string; tablePrefix: string };
+
+/** Knobs of the embedded simulated tenant. */
+export interface SimulatorConfig {
+  /** Use a simulator that already runs at this URL (tests, fleets) instead of starting one in-process. */
+  url?: string;
+  devices: number;
+  latencyMs: number;
+  faultRate: number;
+  seed: number;
+  /** Seconds a simulated machine action spends in each of Pending and InProgress. */
+  actionStepSeconds: number;
+}
+
+/** The validated configuration of one Watchstander process. */
+export interface Config {
+  nodeEnv: string;
+  port: number;
+  bot: { id: string; password: string; type: BotType; tenantId: string };
+  defenderSource: DefenderSource;
+  azure: {
+    tenantId?: string;
+    clientId?: string;
+    clientSecret?: string;
+    certificatePath?: string;
+    authorityHost: string;
+  };
+  graphEndpoint: string;
+  graphScope: string;
+  defenderEndpoint: string;
+  defenderScope: string;
+  portalUrl: string;
+  store: StoreConfig;
+  digest: { dailyCron: string; weeklyCron: string; monthlyCron: string; timezone: string };
+  /** How often (seconds) an instance looks for scheduled digests that are due but were not posted. */
+  catchUpSeconds: number;
+  operators: AccessList;
+  approvers: AccessList;
+  /** Hours a remediation request waits for a decision before it expires. */
+  approvalTtlHours: number;
+  logLevel: string;
+  simulator: SimulatorConfig;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the configuration; throws `ConfigError` on the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const nodeEnv = get('NODE_ENV') ?? 'development';
+
+  const explicitSource = get('DEFENDER_SOURCE');
+  const defenderSource = oneOf('DEFENDER_SOURCE', explicitSource ?? (get('AZURE_CLIENT_ID') ? 'live' : 'simulated'), [
+    'simulated',
+    'live',
+  ] as const);
+  if (nodeEnv === 'production' && defenderSource === 'simulated' && explicitSource !== 'simulated') {
+    throw new ConfigError(
+      'DEFENDER_SOURCE',
+      'NODE_ENV=production refuses the simulated tenant unless DEFENDER_SOURCE=simulated is set explicitly',
+    );
+  }
+
+  const botId = get('BOT_ID') ?? '';
+  if (nodeEnv === 'production' && !botId) {
+    throw new ConfigError('BOT_ID', 'required when NODE_ENV=production (an empty BOT_ID turns request authentication off)');
+  }
+  const botType = oneOf('BOT_TYPE', get('BOT_TYPE') ?? (botId ? 'SingleTenant' : 'MultiTenant'), [
+    'SingleTenant',
+    'UserAssignedMsi',
+    'MultiTenant',
+  ] as const);
+  const botTenantId = get('BOT_TENANT_ID') ?? '';
+  if (botId && botType !== 'MultiTenant' && !botTenantId) {
+    throw new ConfigError('BOT_TENANT_ID', `required when BOT_TYPE=${botType}`);
+  }
+  if (botId) uuid('BOT_ID', botId);
+  const botPassword = get('BOT_PASSWORD') ?? '';
+  if (botId && botType !== 'UserAssignedMsi' && !botPassword) {
+    throw new ConfigError('BOT_PASSWORD', `required when BOT_ID is set and BOT_TYPE=${botType}`);
+  }
+
+  const authorityHost = httpsUrl('AZURE_AUTHORITY_HOST', get('AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com');
+  const graphEndpoint = httpUrl('GRAPH_ENDPOINT', get('GRAPH_ENDPOINT') ?? 'https://graph.microsoft.com', defenderSource);
+  const defenderEndpoint = httpUrl(
+    'DEFENDER_ENDPOINT',
+    get('DEFENDER_ENDPOINT') ?? 'https://api.security.microsoft.com',
+    defenderSource,
+  );
+  const defenderScope = scope('DEFENDER_SCOPE', get('DEFENDER_SCOPE') ?? 'https://api.securitycenter.microsoft.com/.default');
+  const azure = {
+    tenantId: get('AZURE_TENANT_ID'),
+    clientId: get('AZURE_CLIENT_ID'),
+    clientSecret: get('AZURE_CLIENT_SECRET'),
+    certificatePath: get('AZURE_CLIENT_CERTIFICATE_PATH'),
+    authorityHost,
+  };
+  if (defenderSource === 'live') {
+    if ((azure.clientSecret || azure.certificatePath) && !azure.tenantId) {
+      throw new ConfigError('AZURE_TENANT_ID', 'required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH');
+    }
+    if ((azure.clientSecret || azure.certificatePath) && !azure.clientId) {
+      throw new ConfigError('AZURE_CLIENT_ID', 'required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH');
+    }
+    if (azure.tenantId) uuidOrDomain('AZURE_TENANT_ID', azure.tenantId);
+  }
+
+  const store = parseStore(get);
+  const timezone = get('DIGEST_TIMEZONE') ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw new ConfigError('DIGEST_TIMEZONE', `expected an IANA time zone such as Europe/Paris, got "${timezone}"`);
+  }
+  const simulated = defenderSource === 'simulated';
+
+  return {
+    nodeEnv,
+    port: integer('PORT', get('PORT') ?? '3978', 1, 65535, 'a TCP port 1-65535'),
+    bot: { id: botId, password: botPassword, type: botType, tenantId: botTenantId },
+    defenderSource,
+    azure,
+    graphEndpoint,
+    graphScope: `${graphEndpoint}/.default`,
+    defenderEndpoint,
+    defenderScope,
+    portalUrl: httpsUrl('DEFENDER_PORTAL_URL', get('DEFENDER_PORTAL_URL') ?? 'https://security.microsoft.com'),
+    store,
+    digest: {
+      dailyCron: cron('DIGEST_DAILY_CRON', get('DIGEST_DAILY_CRON') ?? '0 8 * * *'),
+      weeklyCron: cron('DIGEST_WEEKLY_CRON', get('DIGEST_WEEKLY_CRON') ?? '30 8 * * 1'),
+      monthlyCron: cron('DIGEST_MONTHLY_CRON', get('DIGEST_MONTHLY_CRON') ?? '0 9 1 * *'),
+      timezone,
+    },
+    catchUpSeconds: integer('DIGEST_CATCHUP_SECONDS', get('DIGEST_CATCHUP_SECONDS') ?? '60', 1, 86400, 'seconds 1-86400'),
+    operators: accessList('SECURITY_OPERATORS', get('SECURITY_OPERATORS') ?? (simulated ? '*' : '')),
+    approvers: accessList('SECURITY_APPROVERS', get('SECURITY_APPROVERS') ?? (simulated ? '*' : '')),
+    approvalTtlHours: integer('APPROVAL_TTL_HOURS', get('APPROVAL_TTL_HOURS') ?? '24', 1, 24 * 30, 'hours 1-720'),
+    logLevel: oneOf('LOG_LEVEL', get('LOG_LEVEL') ?? 'info', LOG_LEVELS),
+    simulator: {
+      url: get('SIMULATOR_URL') ? httpUrl('SIMULATOR_URL', get('SIMULATOR_URL')!, 'simulated') : undefined,
+      devices: integer('SIMULATOR_DEVICES', get('SIMULATOR_DEVICES') ?? '25', 1, 1_000_000, 'a device count 1-1000000'),
+      latencyMs: integer('SIMULATOR_LATENCY_MS', get('SIMULATOR_LATENCY_MS') ?? '0', 0, 600_000, 'milliseconds 0-600000'),
+      faultRate: fraction('SIMULATOR_FAULT_RATE', get('SIMULATOR_FAULT_RATE') ?? '0'),
+      seed: integer('SIMULATOR_SEED', get('SIMULATOR_SEED') ?? '42', 0, 2 ** 31 - 1, 'an integer seed'),
+      actionStepSeconds: integer(
+        'SIMULATOR_ACTION_STEP_SECONDS',
+        get('SIMULATOR_ACTION_STEP_SECONDS') ?? '20',
+        1,
+        86400,
+        'seconds 1-86400',
+      ),
+    },
+  };
+}
+
+function parseStore(get: (name: string) => string | undefined): StoreConfig {
+  const raw = get('STORE') ?? 'sqlite:.data/watchstander.db';
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length);
+    if (!path) throw new ConfigError('STORE', 'expected sqlite:<path> or azure, got "sqlite:" with no path');
+    return { kind: 'sqlite', path };
+  }
+  if (raw === 'azure') {
+    const connectionString = get('AZURE_STORAGE_CONNECTION_STRING');
+    const accountUrl = get('AZURE_STORAGE_ACCOUNT_URL');
+    if (!connectionString && !accountUrl) {
+      throw new ConfigError(
+        'AZURE_STORAGE_CONNECTION_STRING',
+        'STORE=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL',
+      );
+    }
+    if (accountUrl) httpUrl('AZURE_STORAGE_ACCOUNT_URL', accountUrl, 'live');
+    const tablePrefix = get('AZURE_STORAGE_TABLE_PREFIX') ?? 'watchstander';
+    if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(tablePrefix)) {
+      throw new ConfigError('AZURE_STORAGE_TABLE_PREFIX', 'expected 1-40 letters and digits, starting with a letter');
+    }
+    return { kind: 'azure', connectionString, accountUrl, tablePrefix };
+  }
+  throw new ConfigError('STORE', `expected sqlite:<path> or azure, got "${raw}"`);
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+  if (!match) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
+  return match;
+}
+
+function integer(name: string, value: string, min: number, max: number, what: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(name, `expected ${what}, got "${value}"`);
+  return n;
+}
+
+function fraction(name: string, value: string): number {
+  const n = /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new ConfigError(name, `expected a fraction between 0 and 1, got "${value}"`);
+  return n;
+}
+
+function parseUrl(name: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new ConfigError(name, `expected an absolute URL, got "${value}"`);
+  }
+}
+
+function httpsUrl(name: string, value: string): string {
+  const url = parseUrl(name, value);
+  if (url.protocol !== 'https:') throw new ConfigError(name, `expected an https:// URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
+}
+
+/** Live endpoints must be https; the simulated tenant may be plain http on loopback. */
+function httpUrl(name: string, value: string, source: DefenderSource): string {
+  const url = parseUrl(name, value);
+  if (url.protocol !== 'https:' && !(source === 'simulated' && url.protocol === 'http:')) {
+    throw new ConfigError(name, `expected an https:// URL, got "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function scope(name: string, value: string): string {
+  if (!/^https:\/\/[^\s]+\/\.default$/.test(value)) {
+    throw new ConfigError(name, `expected a scope of the form https://<resource>/.default, got "${value}"`);
+  }
+  return value;
+}
+
+function cron(name: string, value: string): string {
+  const fields = value.split(/\s+/).length;
+  if ((fields !== 5 && fields !== 6) || !isValidCron(value)) {
+    throw new ConfigError(name, `expected a cron expression of 5 or 6 fields such as "0 8 * * *", got "${value}"`);
+  }
+  return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uuid(name: string, value: string): void {
+  if (!UUID.test(value)) throw new ConfigError(name, `expected a GUID, got "${value}"`);
+}
+
+function uuidOrDomain(name: string, value: string): void {
+  if (!UUID.test(value) && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(value)) {
+    throw new ConfigError(name, `expected a tenant GUID or domain, got "${value}"`);
+  }
+}
+
+function accessList(name: string, value: string): AccessList {
+  if (value === '*') return { everyone: true };
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const id of ids) {
+    if (!UUID.test(id)) throw new ConfigError(name, `expected * or comma-separated Entra object ids, got "${id}"`);
+  }
+  return { everyone: false, ids: new Set(ids.map((id) => id.toLowerCase())) };
+}
+
+/** True when `aadObjectId` is on the list. */
+export function isAllowed(list: AccessList, aadObjectId: string | undefined): boolean {
+  if (list.everyone) return true;
+  return !!aadObjectId && list.ids.has(aadObjectId.toLowerCase());
+}

@@ -1,0 +1,88 @@
+/**
+ * What the product asks of Microsoft Graph security and Defender for Endpoint, as one typed interface.
+ *
+ * `DefenderClient` implements it over HTTP for both the live services and the simulated tenant; nothing else in
+ * the product talks to those APIs.
+ */
+import type {
+  DeviceAvInfo,
+  GraphAlert,
+  Incident,
+  Investigation,
+  Machine,
+  MachineAction,
+  MdeAlert,
+  Recommendation,
+  RemediationTask,
+  ScoreNow,
+  SecureScore,
+  SecureScoreControlProfile,
+  Severity,
+} from './models';
+
+/** Which of the two APIs a request goes to. */
+export type ApiName = 'graph' | 'defender';
+
+/** Options of a list call: an OData `$filter` the caller built with `odata` helpers, and a cap on items. */
+export interface ListOptions {
+  /** OData `$filter` expression. */
+  filter?: string;
+  /** Stop after this many items (the client still asks for the largest page the API allows). */
+  limit?: number;
+}
+
+/** Options of `listIncidents`. */
+export interface IncidentQuery {
+  /** Only incidents whose `lastUpdateDateTime` is at or after this time. */
+  updatedSince?: Date;
+  /** Only incidents of this severity. */
+  severity?: Severity;
+  /** Only incidents that are not resolved. */
+  openOnly?: boolean;
+  /** Include the incident's alerts (`$expand=alerts`). */
+  expandAlerts?: boolean;
+  /** Stop after this many incidents. */
+  limit?: number;
+}
+
+/** Scan depth of `runAntiVirusScan`. */
+export type ScanType = 'Quick' | 'Full';
+/** Isolation kind of `isolate`. */
+export type IsolationType = 'Full' | 'Selective';
+
+/** A page-at-a-time read of a list endpoint, so large tenants can be streamed instead of held. */
+export type PageStream<T> = AsyncIterable<T[]>;
+
+/** The Graph security and Defender for Endpoint operations Watchstander uses. */
+export interface DefenderApi {
+  // Graph security v1.0
+  listIncidents(query?: IncidentQuery): Promise<Incident[]>;
+  listAlertsV2(options?: ListOptions & { createdSince?: Date }): Promise<GraphAlert[]>;
+  listSecureScores(days: number): Promise<SecureScore[]>;
+  listSecureScoreControlProfiles(options?: ListOptions): Promise<SecureScoreControlProfile[]>;
+
+  // Defender for Endpoint: devices and alerts
+  listMachines(options?: ListOptions): Promise<Machine[]>;
+  streamMachines(options?: ListOptions): PageStream<Machine>;
+  getMachine(id: string): Promise<Machine>;
+  listMachineAlerts(machineId: string): Promise<MdeAlert[]>;
+  listAlerts(options?: ListOptions): Promise<MdeAlert[]>;
+  streamAlerts(options?: ListOptions): PageStream<MdeAlert>;
+
+  // Defender for Endpoint: actions and investigations
+  listMachineActions(options?: ListOptions): Promise<MachineAction[]>;
+  getMachineAction(id: string): Promise<MachineAction>;
+  runAntiVirusScan(machineId: string, comment: string, scanType: ScanType): Promise<MachineAction>;
+  startInvestigation(machineId: string, comment: string): Promise<Investigation>;
+  isolate(machineId: string, comment: string, isolationType: IsolationType): Promise<MachineAction>;
+  unisolate(machineId: string, comment: string): Promise<MachineAction>;
+  listInvestigations(options?: ListOptions): Promise<Investigation[]>;
+  getInvestigation(id: string): Promise<Investigation>;
+
+  // Defender for Endpoint: posture
+  getExposureScore(): Promise<ScoreNow>;
+  getConfigurationScore(): Promise<ScoreNow>;
+  listRecommendations(options?: ListOptions): Promise<Recommendation[]>;
+  listRemediationTasks(options?: ListOptions): Promise<RemediationTask[]>;
+  listDeviceAvInfo(options?: ListOptions): Promise<DeviceAvInfo[]>;
+}
