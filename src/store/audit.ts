@@ -1,0 +1,50 @@
+/**
+ * The audit log: every click (allowed, refused, duplicate, invalid), Defender request and result, and decision.
+ */
+import { randomUUID } from 'node:crypto';
+import { newestFirstKey, type RecordStore } from './records';
+
+/** What happened. */
+export type AuditOutcome =
+  | 'allowed'
+  | 'refused'
+  | 'duplicate'
+  | 'invalid'
+  | 'requested'
+  | 'succeeded'
+  | 'failed'
+  | 'approved'
+  | 'rejected'
+  | 'expired';
+
+/** One line of the audit log. */
+export interface AuditEntry {
+  at: string;
+  /** Entra object id of the Teams user, or `system`. */
+  userId: string;
+  userName: string;
+  /** What was attempted: a card verb, a Defender call, a command. */
+  action: string;
+  deviceId?: string;
+  deviceName?: string;
+  outcome: AuditOutcome;
+  detail?: string;
+  conversationId?: string;
+}
+
+/** The stored audit log, newest first. */
+export class AuditLog {
+  constructor(private readonly store: RecordStore) {}
+
+  /** Appends an entry. */
+  async record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<AuditEntry> {
+    const full: AuditEntry = { ...entry, at: entry.at ?? new Date().toISOString() };
+    await this.store.put('audit', newestFirstKey(new Date(full.at), randomUUID().slice(0, 8)), full);
+    return full;
+  }
+
+  /** The latest entries, newest first. */
+  async recent(limit: number): Promise<AuditEntry[]> {
+    return (await this.store.list<AuditEntry>('audit', { limit })).map((r) => r.value);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Opens the configured store and gives the domain repositories on top of it.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { StoreConfig } from '../config';
+import { AuditLog } from './audit';
+import { Claims } from './claims';
+import { Conversations } from './conversations';
+import type { RecordStore } from './records';
+import { RemediationRequests } from './requests';
+import { ScoreSnapshots } from './snapshots';
+import { SqliteRecordStore } from './sqlite';
+import { Subscriptions } from './subscriptions';
+import { Trackers } from './trackers';
+
+/** Every repository the bot uses, over one record store. */
+export interface Stores {
+  records: RecordStore;
+  conversations: Conversations;
+  subscriptions: Subscriptions;
+  snapshots: ScoreSnapshots;
+  requests: RemediationRequests;
+  trackers: Trackers;
+  audit: AuditLog;
+  /** Fire claims of scheduled digests (one instance posts each). */
+  fires: Claims;
+  /** Click intents (one Defender action per intent). */
+  intents: Claims;
+}
+
+/** Builds the repositories over a record store. */
+export function repositories(records: RecordStore): Stores {
+  return {
+    records,
+    conversations: new Conversations(records),
+    subscriptions: new Subscriptions(records),
+    snapshots: new ScoreSnapshots(records),
+    requests: new RemediationRequests(records),
+    trackers: new Trackers(records),
+    audit: new AuditLog(records),
+    fires: new Claims(records, 'claims'),
+    intents: new Claims(records, 'intents'),
+  };
+}
+
+/** Opens the store the configuration names; an account URL authenticates with `credential` (managed identity). */
+export async function openStore(config: StoreConfig, credential?: TokenCredential): Promise<Stores> {
+  if (config.kind === 'sqlite') return repositories(new SqliteRecordStore(config.path));
+  const { AzureRecordStore } = await import('./azure');
+  return repositories(await AzureRecordStore.open(config, credential));
+}

@@ -1,0 +1,104 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3), for a single instance of the bot.
+ */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ListQuery, RecordStore, StoredRecord, TableName, WriteCondition } from './records';
+
+interface Row {
+  key: string;
+  value: string;
+  etag: string;
+}
+
+/** A `RecordStore` in one SQLite database file (or `:memory:`). */
+export class SqliteRecordStore implements RecordStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS records (
+         tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, etag TEXT NOT NULL,
+         PRIMARY KEY (tbl, key)
+       ) WITHOUT ROWID`,
+    );
+  }
+
+  async get<T>(table: TableName, key: string): Promise<StoredRecord<T> | undefined> {
+    const row = this.db.prepare('SELECT key, value, etag FROM records WHERE tbl = ? AND key = ?').get(table, key) as
+      | Row
+      | undefined;
+    return row && toRecord<T>(row);
+  }
+
+  async put<T>(table: TableName, key: string, value: T, condition?: WriteCondition): Promise<string | undefined> {
+    const etag = randomUUID();
+    const json = JSON.stringify(value);
+    let changes: number;
+    if (!condition) {
+      changes = this.db
+        .prepare(
+          `INSERT INTO records (tbl, key, value, etag) VALUES (?, ?, ?, ?)
+           ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value, etag = excluded.etag`,
+        )
+        .run(table, key, json, etag).changes;
+    } else if ('ifNoneMatch' in condition) {
+      changes = this.db
+        .prepare('INSERT OR IGNORE INTO records (tbl, key, value, etag) VALUES (?, ?, ?, ?)')
+        .run(table, key, json, etag).changes;
+    } else {
+      changes = this.db
+        .prepare('UPDATE records SET value = ?, etag = ? WHERE tbl = ? AND key = ? AND etag = ?')
+        .run(json, etag, table, key, condition.ifMatch).changes;
+    }
+    return changes > 0 ? etag : undefined;
+  }
+
+  async delete(table: TableName, key: string, condition?: { ifMatch: string }): Promise<boolean> {
+    const result = condition
+      ? this.db.prepare('DELETE FROM records WHERE tbl = ? AND key = ? AND etag = ?').run(table, key, condition.ifMatch)
+      : this.db.prepare('DELETE FROM records WHERE tbl = ? AND key = ?').run(table, key);
+    return result.changes > 0;
+  }
+
+  async list<T>(table: TableName, query: ListQuery = {}): Promise<StoredRecord<T>[]> {
+    const where = ['tbl = ?'];
+    const args: unknown[] = [table];
+    if (query.prefix) {
+      where.push('key >= ? AND key < ?');
+      args.push(query.prefix, `${query.prefix}\uffff`);
+    }
+    if (query.after !== undefined) {
+      where.push('key > ?');
+      args.push(query.after);
+    }
+    if (query.before !== undefined) {
+      where.push('key < ?');
+      args.push(query.before);
+    }
+    const limit = query.limit ? ` LIMIT ${Math.max(1, Math.floor(query.limit))}` : '';
+    const rows = this.db
+      .prepare(`SELECT key, value, etag FROM records WHERE ${where.join(' AND ')} ORDER BY key${limit}`)
+      .all(...args) as Row[];
+    return rows.map((row) => toRecord<T>(row));
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRecord<T>(row: Row): StoredRecord<T> {
+  return { key: row.key, value: JSON.parse(row.value) as T, etag: row.etag };
+}

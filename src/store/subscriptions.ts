@@ -1,0 +1,92 @@
+/**
+ * Digest subscriptions (conversation × daily/weekly/monthly) and their watermarks.
+ */
+import { updateRecord, type RecordStore } from './records';
+
+/** The three digests. */
+export type DigestKind = 'daily' | 'weekly' | 'monthly';
+export const DIGEST_KINDS: readonly DigestKind[] = ['daily', 'weekly', 'monthly'];
+
+/** One conversation's subscription to one digest. */
+export interface Subscription {
+  conversationId: string;
+  kind: DigestKind;
+  /** Own time of day `HH:MM` set with `subscribe … at HH:MM`; absent = follow the default schedule. */
+  at?: string;
+  createdAt: string;
+  /** Everything up to this time was listed by a posted scheduled digest; absent before the first one. */
+  watermark?: string;
+  /** The schedule slot of the last posted scheduled digest. */
+  lastSlot?: string;
+  lastPostedAt?: string;
+  lastActivityId?: string;
+}
+
+const key = (conversationId: string, kind: DigestKind) => `${conversationId}|${kind}`;
+
+/** Stored subscriptions. */
+export class Subscriptions {
+  constructor(private readonly store: RecordStore) {}
+
+  /** Creates or updates a subscription's time; keeps its watermark. */
+  async subscribe(conversationId: string, kind: DigestKind, at: string | undefined, now: Date): Promise<Subscription> {
+    return (await updateRecord<Subscription>(this.store, 'subscriptions', key(conversationId, kind), (current) => {
+      const next: Subscription = current ? { ...current } : { conversationId, kind, createdAt: now.toISOString() };
+      if (at) next.at = at;
+      else delete next.at;
+      return next;
+    }))!;
+  }
+
+  /** Removes a subscription; returns whether it existed. */
+  async unsubscribe(conversationId: string, kind: DigestKind): Promise<boolean> {
+    return this.store.delete('subscriptions', key(conversationId, kind));
+  }
+
+  /** Reads one subscription. */
+  async get(conversationId: string, kind: DigestKind): Promise<Subscription | undefined> {
+    return (await this.store.get<Subscription>('subscriptions', key(conversationId, kind)))?.value;
+  }
+
+  /** The subscriptions of one conversation. */
+  async forConversation(conversationId: string): Promise<Subscription[]> {
+    const records = await this.store.list<Subscription>('subscriptions', { prefix: `${conversationId}|` });
+    return records.map((r) => r.value).filter((s) => s.conversationId === conversationId);
+  }
+
+  /** Every subscription. */
+  async list(): Promise<Subscription[]> {
+    return (await this.store.list<Subscription>('subscriptions')).map((r) => r.value);
+  }
+
+  /** Removes every subscription of a conversation. */
+  async removeConversation(conversationId: string): Promise<void> {
+    for (const s of await this.forConversation(conversationId)) await this.unsubscribe(conversationId, s.kind);
+  }
+
+  /**
+   * Records a posted scheduled digest: moves the watermark and the slot forward, never back.
+   * Returns false when the subscription is gone or already covers this slot.
+   */
+  async markPosted(
+    conversationId: string,
+    kind: DigestKind,
+    posted: { watermark: string; slot: string; activityId?: string; at: string },
+  ): Promise<boolean> {
+    let moved = false;
+    await updateRecord<Subscription>(this.store, 'subscriptions', key(conversationId, kind), (current) => {
+      moved = false;
+      if (!current) return undefined;
+      if (current.lastSlot && current.lastSlot >= posted.slot) return undefined;
+      moved = true;
+      return {
+        ...current,
+        watermark: !current.watermark || current.watermark < posted.watermark ? posted.watermark : current.watermark,
+        lastSlot: posted.slot,
+        lastPostedAt: posted.at,
+        lastActivityId: posted.activityId,
+      };
+    });
+    return moved;
+  }
+}
