@@ -27,6 +27,11 @@ export function and(...conditions: Array<string | false | null | undefined>): st
   return parts.map((p) => `(${p})`).join(' and ');
 }
 
+/** Joins the given conditions with `or`, each parenthesised. */
+export function or(...conditions: string[]): string {
+  return conditions.length === 1 ? conditions[0] : conditions.map((c) => `(${c})`).join(' or ');
+}
+
 /** Query parameters of one request; `undefined` values are left out. */
 export type QueryParams = Record<string, string | number | boolean | undefined>;
 

@@ -1,0 +1,100 @@
+/**
+ * Proactive posting and in-place card updates through the Bot Framework connector, within the Teams rate limits.
+ */
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, type ConversationReference } from 'botbuilder';
+import type { AdaptiveCard } from '../cards';
+import type { Logger } from '../log';
+import { ConversationGoneError, type Messenger } from '../messenger';
+import type { Conversations } from '../store/conversations';
+import { SlidingWindowLimiter } from './rateLimiter';
+
+/** Teams limits: 7 sends per second per conversation, 50 per second per app per tenant. */
+export const TEAMS_LIMITS = {
+  perConversation: { max: 7, windowMs: 1000 },
+  perTenant: { max: 50, windowMs: 1000 },
+};
+
+const RETRIABLE = new Set([412, 429, 502, 504]);
+
+/** Options of the proactive messenger. */
+export interface ProactiveOptions {
+  /** Attempts of one send on 412/429/502/504. */
+  maxAttempts?: number;
+  /** First backoff delay; doubles each attempt, with jitter. */
+  baseDelayMs?: number;
+}
+
+/** Posts and updates cards in stored conversations. */
+export class ProactiveMessenger implements Messenger {
+  private readonly perConversation = new SlidingWindowLimiter(TEAMS_LIMITS.perConversation);
+  private readonly perTenant = new SlidingWindowLimiter(TEAMS_LIMITS.perTenant);
+
+  constructor(
+    private readonly adapter: TeamsAdapter,
+    private readonly botAppId: string,
+    private readonly conversations: Conversations,
+    private readonly log: Logger,
+    private readonly options: ProactiveOptions = {},
+  ) {}
+
+  async post(conversationId: string, card: AdaptiveCard): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.send(conversationId, 'post', async (reference) => {
+      await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+        const response = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+        id = response?.id;
+      });
+    });
+    return id;
+  }
+
+  async update(conversationId: string, activityId: string, card: AdaptiveCard): Promise<void> {
+    await this.send(conversationId, 'update', async (reference) => {
+      await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        activity.id = activityId;
+        await context.updateActivity(activity);
+      });
+    });
+  }
+
+  private async send(
+    conversationId: string,
+    what: string,
+    attempt: (reference: Partial<ConversationReference>) => Promise<void>,
+  ): Promise<void> {
+    const conversation = await this.conversations.get(conversationId);
+    if (!conversation) throw new ConversationGoneError(conversationId, 404);
+    const reference = conversation.reference as Partial<ConversationReference>;
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let n = 1; ; n++) {
+      await this.perTenant.acquire(conversation.tenantId ?? 'tenant');
+      await this.perConversation.acquire(conversationId);
+      try {
+        await attempt(reference);
+        return;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 403 || status === 404) throw new ConversationGoneError(conversationId, status);
+        if (status === undefined || !RETRIABLE.has(status) || n >= maxAttempts) throw error;
+        const delay = retryDelayMs(error, n, this.options.baseDelayMs ?? 500);
+        this.log.warn({ conversationId, status, attempt: n, delayMs: delay }, `Teams ${what} throttled or failed; retrying`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: number; response?: { status?: number } } | undefined;
+  return e?.statusCode ?? e?.response?.status;
+}
+
+function retryDelayMs(error: unknown, attempt: number, baseMs: number): number {
+  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } })?.response?.headers;
+  const retryAfter = Number(headers?.get?.('retry-after'));
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, 60_000);
+  const exp = baseMs * 2 ** (attempt - 1);
+  return Math.min(exp + Math.random() * baseMs, 30_000);
+}

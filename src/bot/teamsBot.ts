@@ -1,0 +1,148 @@
+/**
+ * The Teams glue: a teams-ai `Application` on a `TeamsAdapter`, routing activities to the product's handlers.
+ *
+ * Everything Teams-specific stays in `bot/`; handlers receive and return plain product types.
+ */
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import {
+  ActivityTypes,
+  CardFactory,
+  ConfigurationServiceClientCredentialFactory,
+  MessageFactory,
+  type TurnContext,
+} from 'botbuilder';
+import type { ClickOutcome, Click } from '../actions/types';
+import type { AdaptiveCard } from '../cards';
+import type { CommandRequest, Reply } from '../commands/types';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { ConversationRecord } from '../store/conversations';
+import type { Person } from '../store/requests';
+import { baseConversationId, commandText, conversationOf, personOf } from './activity';
+
+/** What the bot does with each kind of activity. */
+export interface BotHandlers {
+  /** The bot was added to a conversation; returns the welcome card to post there, or nothing if already welcomed. */
+  install(conversation: ConversationRecord, by: Person): Promise<AdaptiveCard | undefined>;
+  /** The bot was removed from a conversation. */
+  uninstall(conversationId: string): Promise<void>;
+  /** Any message: remembers where it came from, so the conversation can subscribe. */
+  seen(conversation: ConversationRecord): Promise<void>;
+  /** A chat command. */
+  command(request: CommandRequest): Promise<Reply>;
+  /** An `Action.Execute` click. */
+  click(click: Click): Promise<ClickOutcome>;
+}
+
+/** The Bot Framework adapter for the configured identity (empty BOT_ID = local mode, no authentication). */
+export function createAdapter(config: Config, log: Logger): TeamsAdapter {
+  const adapter = new TeamsAdapter(
+    {},
+    new ConfigurationServiceClientCredentialFactory({
+      MicrosoftAppId: config.bot.id,
+      MicrosoftAppPassword: config.bot.password,
+      MicrosoftAppType: config.bot.type,
+      MicrosoftAppTenantId: config.bot.tenantId || undefined,
+    }),
+  );
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error, activityType: context.activity?.type }, 'turn failed');
+    if (context.activity?.type === ActivityTypes.Message) {
+      await context.sendActivity('Something went wrong on my side; the details are in the bot log.').catch(() => {});
+    }
+  };
+  return adapter;
+}
+
+/** Builds the teams-ai application and its routes. */
+export function createTeamsApp(adapter: TeamsAdapter, config: Config, log: Logger, handlers: BotHandlers): Application {
+  const app = new Application({
+    adapter,
+    botAppId: config.bot.id,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+  });
+
+  const botWasAdded = (context: TurnContext) =>
+    (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient?.id);
+  const botWasRemoved = (context: TurnContext) =>
+    (context.activity.membersRemoved ?? []).some((m) => m.id === context.activity.recipient?.id);
+
+  const install = async (context: TurnContext) => {
+    const conversation = conversationOf(context.activity, new Date());
+    const welcome = await handlers.install(conversation, personOf(context.activity));
+    if (welcome) await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcome)));
+  };
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    if (botWasAdded(context)) await install(context);
+  });
+  app.conversationUpdate('membersRemoved', async (context) => {
+    if (botWasRemoved(context)) await handlers.uninstall(baseConversationId(context.activity.conversation.id));
+  });
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+    const action = String(context.activity.action ?? '');
+    if (action.startsWith('add')) await install(context);
+    else if (action.startsWith('remove')) await handlers.uninstall(baseConversationId(context.activity.conversation.id));
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const conversation = conversationOf(context.activity, new Date());
+    await handlers.seen(conversation);
+    const reply = await handlers.command({ text: commandText(context.activity), user: personOf(context.activity), conversation });
+    const activity = reply.cards.length
+      ? MessageFactory.carousel(reply.cards.map((card) => CardFactory.adaptiveCard(card)), reply.text)
+      : MessageFactory.text(reply.text ?? '');
+    if (reply.cards.length === 1) activity.attachmentLayout = 'list';
+    await context.sendActivity(activity);
+  });
+
+  const isCardAction = async (context: TurnContext) =>
+    context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action';
+  app.addRoute(
+    isCardAction,
+    async (context) => {
+      const value = (context.activity.value ?? {}) as { action?: { type?: unknown; verb?: unknown; data?: unknown } };
+      const action = value.action;
+      const outcome: ClickOutcome =
+        !action || typeof action !== 'object' || action.type !== 'Action.Execute'
+          ? { kind: 'invalid', message: 'invalid request: not an Action.Execute click' }
+          : await handlers.click({
+              verb: action.verb,
+              data: action.data,
+              user: personOf(context.activity),
+              conversation: conversationOf(context.activity, new Date()),
+              cardActivityId: context.activity.replyToId,
+            });
+      await answerClick(context, outcome, log);
+    },
+    true,
+  );
+  return app;
+}
+
+async function answerClick(context: TurnContext, outcome: ClickOutcome, log: Logger): Promise<void> {
+  if (outcome.kind === 'invalid') {
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: {
+        status: 400,
+        body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: outcome.message } },
+      },
+    });
+    return;
+  }
+  if (outcome.kind === 'replaceForAll' && context.activity.replyToId) {
+    const update = MessageFactory.attachment(CardFactory.adaptiveCard(outcome.card));
+    update.id = context.activity.replyToId;
+    // The invoke answer below already shows the card to the clicker; others see it through this update.
+    await context.updateActivity(update).catch((err: unknown) => log.warn({ err }, 'could not replace the card for everyone'));
+  }
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: {
+      status: 200,
+      body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: outcome.card },
+    },
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Install and removal: remember where the bot lives, subscribe channels to the digests, and say hello once.
+ */
+import { welcomeCard, type AdaptiveCard } from './cards';
+import { BOT_NAME } from './commands/help';
+import { subscriptionViews } from './commands/subscriptionViews';
+import type { SubscriptionListener } from './commands/subscribe';
+import { cardContext, type Services } from './services';
+import type { ConversationRecord } from './store/conversations';
+import type { Person } from './store/requests';
+import { DIGEST_KINDS } from './store/subscriptions';
+
+/** Handles the bot being added to and removed from conversations. */
+export class Installations {
+  constructor(
+    private readonly services: Services,
+    private readonly schedule: SubscriptionListener,
+  ) {}
+
+  /**
+   * Stores the conversation; a channel is subscribed to the three digests on the default schedules. Returns the
+   * welcome card for a new installation, or nothing when this installation was already welcomed (Teams sends both
+   * an `installationUpdate` and a `conversationUpdate` for one install).
+   */
+  async install(conversation: ConversationRecord, by: Person): Promise<AdaptiveCard | undefined> {
+    const { stores, log } = this.services;
+    const claim = await stores.intents.claim(`install|${conversation.id}`, 'welcome', 365 * 86_400_000, this.services.now());
+    await stores.conversations.save(conversation);
+    if (!claim.won) return undefined;
+    if (conversation.type === 'channel') {
+      for (const kind of DIGEST_KINDS) await stores.subscriptions.subscribe(conversation.id, kind, undefined, this.services.now());
+      await this.schedule.subscriptionsChanged();
+    }
+    await stores.audit.record({
+      userId: by.id,
+      userName: by.name,
+      action: 'install',
+      outcome: 'succeeded',
+      detail: `installed in ${conversation.type} ${conversation.channelName ?? conversation.id}`.slice(0, 300),
+      conversationId: conversation.id,
+    });
+    log.info({ conversationId: conversation.id, type: conversation.type }, 'installed');
+    return welcomeCard(cardContext(this.services), {
+      conversation: conversation.type,
+      botName: BOT_NAME,
+      subscriptions: await subscriptionViews(this.services, conversation.id),
+    });
+  }
+
+  /** Forgets the conversation and its subscriptions. */
+  async uninstall(conversationId: string): Promise<void> {
+    const { stores, log } = this.services;
+    await stores.subscriptions.removeConversation(conversationId);
+    await stores.conversations.remove(conversationId);
+    await stores.intents.release(`install|${conversationId}`, 'welcome');
+    await this.schedule.subscriptionsChanged();
+    await stores.audit.record({
+      userId: 'system',
+      userName: 'Teams',
+      action: 'uninstall',
+      outcome: 'succeeded',
+      conversationId,
+    });
+    log.info({ conversationId }, 'removed');
+  }
+
+  /** Keeps the reference of a conversation that talks to the bot (so it can subscribe by command). */
+  async seen(conversation: ConversationRecord): Promise<void> {
+    const known = await this.services.stores.conversations.get(conversation.id);
+    if (!known) await this.services.stores.conversations.save(conversation);
+  }
+}

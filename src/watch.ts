@@ -1,0 +1,138 @@
+/**
+ * Wires one running Watchstander: Defender client, store, Teams app, HTTP server, digests and trackers.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { Config } from './config';
+import type { DefenderClient, DefenderClientOptions } from './defender/client';
+import { CardRouter } from './actions';
+import { createAdapter, createTeamsApp } from './bot/teamsBot';
+import { ProactiveMessenger } from './bot/proactive';
+import { CommandRouter } from './commands';
+import { Installations } from './conversations';
+import { DigestScheduler } from './digest/scheduler';
+import type { Logger } from './log';
+import { createServer, type Health } from './server';
+import type { Services } from './services';
+import { openStore } from './store';
+import { startSimulator, simulatorOptionsFromConfig, type RunningSimulator } from './simulator';
+import { ActionTracker } from './actions/tracker';
+
+/** What start-up needs besides the configuration (factories, so tests can swap the clock or the client). */
+export interface WatchOptions {
+  config: Config;
+  log: Logger;
+  instanceId: string;
+  createDefenderClient(config: Config, overrides?: Partial<DefenderClientOptions>): DefenderClient;
+  createCredential(config: Config): TokenCredential;
+  now?: () => Date;
+}
+
+/** A running bot. */
+export interface RunningWatch {
+  port: number;
+  services: Services;
+  /** Stops intake, finishes in-flight work, releases claims, closes the store and the simulated tenant. */
+  stop(): Promise<void>;
+}
+
+/** Starts everything and listens on `config.port`. */
+export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
+  const { config, log } = options;
+  let simulator: RunningSimulator | undefined;
+  let endpoints: Partial<DefenderClientOptions> = {};
+  if (config.defenderSource === 'simulated') {
+    const url = config.simulator.url ?? (simulator = await startSimulator(simulatorOptionsFromConfig(config.simulator))).url;
+    endpoints = { graphEndpoint: url, defenderEndpoint: url };
+    log.info({ url, embedded: !!simulator }, 'using the simulated tenant');
+  }
+  const defender = options.createDefenderClient(config, { ...endpoints, logger: log.child({ part: 'defender' }) });
+  const credential = config.store.kind === 'azure' && config.store.accountUrl ? options.createCredential(config) : undefined;
+  const stores = await openStore(config.store, credential);
+
+  const adapter = createAdapter(config, log);
+  const messenger = new ProactiveMessenger(adapter, config.bot.id, stores.conversations, log.child({ part: 'teams' }));
+  const services: Services = {
+    config,
+    log,
+    defender,
+    stores,
+    messenger,
+    now: options.now ?? (() => new Date()),
+    instanceId: options.instanceId,
+  };
+
+  const tracker = new ActionTracker(services);
+  const scheduler = new DigestScheduler(services);
+  const commands = new CommandRouter(services, scheduler);
+  const cards = new CardRouter(services, tracker);
+  const installations = new Installations(services, scheduler);
+  const app = createTeamsApp(adapter, config, log, {
+    install: (conversation, by) => installations.install(conversation, by),
+    uninstall: (conversationId) => installations.uninstall(conversationId),
+    seen: (conversation) => installations.seen(conversation),
+    command: (request) => commands.handle(request),
+    click: (click) => cards.handle(click),
+  });
+
+  let accepting = true;
+  const inFlight = new Set<Promise<void>>();
+  let defenderCheck: { at: number; result: { ok: boolean; detail?: string } } | undefined;
+  const server = createServer({
+    log,
+    async messages(req, res) {
+      if (!accepting) {
+        res.send(503, { error: 'shutting down' });
+        return;
+      }
+      const work = adapter.process(req, res, (context) => app.run(context).then(() => undefined));
+      inFlight.add(work);
+      try {
+        await work;
+      } finally {
+        inFlight.delete(work);
+      }
+    },
+    async health(): Promise<Health> {
+      const store = await stores.records.ping().then(
+        () => ({ ok: true }),
+        (err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }),
+      );
+      // Defender reachability costs an API call: checked at most once a minute.
+      if (!defenderCheck || Date.now() - defenderCheck.at > 60_000) {
+        const result = await defender.getExposureScore().then(
+          () => ({ ok: true }),
+          (err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message.slice(0, 200) : String(err) }),
+        );
+        defenderCheck = { at: Date.now(), result };
+      }
+      return {
+        status: store.ok && defenderCheck.result.ok ? 'ok' : 'degraded',
+        defenderSource: config.defenderSource,
+        store: config.store.kind,
+        checks: { store, defender: defenderCheck.result },
+      };
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+
+  await scheduler.start();
+  await tracker.start();
+
+  return {
+    port,
+    services,
+    async stop() {
+      accepting = false;
+      await scheduler.stop();
+      await Promise.allSettled([...inFlight]);
+      await tracker.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stores.records.close();
+      await simulator?.close();
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * A recording Bot Framework connector: the `serviceUrl` the bot replies to in end-to-end tests.
+ *
+ * It answers `POST /v3/conversations/:id/activities[/:replyToId]` (send / reply) and
+ * `PUT /v3/conversations/:id/activities/:activityId` (update) like the Teams connector, records every call, and can
+ * enforce the Teams rate limits (429 + `Retry-After`) or fail on demand.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/** One call the bot made to the connector. */
+export interface ConnectorCall {
+  method: 'POST' | 'PUT' | 'DELETE' | string;
+  path: string;
+  conversationId: string;
+  /** For PUT: the updated activity id; for POST: the activity replied to, if any. */
+  activityId?: string;
+  /** The id the connector gave a posted activity. */
+  createdId?: string;
+  body: any;
+  at: number;
+  status: number;
+}
+
+/** Options of the recording connector. */
+export interface ConnectorOptions {
+  /** Enforce the Teams limits: 7 sends per second per conversation, 50 per second in total; else 429. */
+  enforceTeamsLimits?: boolean;
+}
+
+/** A running recording connector. */
+export interface RecordingConnector {
+  url: string;
+  calls: ConnectorCall[];
+  /** Successful sends and updates (status 2xx). */
+  delivered(): ConnectorCall[];
+  /** Cards (Adaptive Card contents) delivered to a conversation, in order, with the activity id each lives at. */
+  cards(conversationId?: string): { activityId: string; card: any; call: ConnectorCall }[];
+  /** The current content of every card activity (after updates), by activity id. */
+  latestCards(conversationId?: string): Map<string, any>;
+  /** Answer the next `count` calls with this status. */
+  failNext(status: number, count?: number, retryAfterSeconds?: number): void;
+  /** Resolves when `predicate` holds for the calls, or rejects after `timeoutMs`. */
+  waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number, what?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a recording connector on a free loopback port. */
+export async function startRecordingConnector(options: ConnectorOptions = {}): Promise<RecordingConnector> {
+  const calls: ConnectorCall[] = [];
+  let nextId = 1;
+  const failures: { status: number; retryAfter?: number }[] = [];
+  const sendTimes = new Map<string, number[]>();
+
+  const overLimit = (key: string, max: number, now: number): number => {
+    const times = (sendTimes.get(key) ?? []).filter((t) => t > now - 1000);
+    sendTimes.set(key, times);
+    return times.length >= max ? Math.max(1, Math.ceil((times[0] + 1000 - now) / 1000)) : 0;
+  };
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(
+        (req.url ?? '').split('?')[0],
+      );
+      let body: any = undefined;
+      try {
+        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+      } catch {
+        body = Buffer.concat(chunks).toString('utf8');
+      }
+      const call: ConnectorCall = {
+        method: req.method ?? 'GET',
+        path,
+        conversationId: match ? decodeURIComponent(match[1]) : '',
+        activityId: match?.[2] ? decodeURIComponent(match[2]) : undefined,
+        body,
+        at: Date.now(),
+        status: 200,
+      };
+      const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+        call.status = status;
+        calls.push(call);
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(json));
+      };
+      if (!match) return answer(404, { error: { code: 'NotFound', message: `no route ${req.method} ${path}` } });
+      const failure = failures.shift();
+      if (failure) {
+        return answer(
+          failure.status,
+          { error: { code: 'Injected', message: `injected ${failure.status}` } },
+          failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {},
+        );
+      }
+      if (options.enforceTeamsLimits && (req.method === 'POST' || req.method === 'PUT')) {
+        const now = Date.now();
+        const wait = Math.max(overLimit(`c:${call.conversationId}`, 7, now), overLimit('tenant', 50, now));
+        if (wait) {
+          return answer(429, { error: { code: 'TooManyRequests', message: 'rate limited' } }, { 'retry-after': String(wait) });
+        }
+        sendTimes.get(`c:${call.conversationId}`)!.push(now);
+        sendTimes.get('tenant')!.push(now);
+      }
+      if (req.method === 'PUT') return answer(200, { id: call.activityId });
+      if (req.method === 'POST') {
+        call.createdId = `rec-${nextId++}`;
+        return answer(200, { id: call.createdId });
+      }
+      if (req.method === 'DELETE') return answer(200, {});
+      return answer(405, { error: { code: 'MethodNotAllowed', message: 'method not allowed' } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+
+  const delivered = () => calls.filter((c) => c.status >= 200 && c.status < 300);
+  const cardsOf = (call: ConnectorCall) =>
+    ((call.body?.attachments ?? []) as any[])
+      .filter((a) => a?.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((a) => a.content);
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    delivered,
+    cards(conversationId) {
+      return delivered()
+        .filter((c) => c.method === 'POST' && (!conversationId || c.conversationId === conversationId))
+        .flatMap((call) => cardsOf(call).map((card) => ({ activityId: call.createdId!, card, call })));
+    },
+    latestCards(conversationId) {
+      const latest = new Map<string, any>();
+      for (const call of delivered()) {
+        if (conversationId && call.conversationId !== conversationId) continue;
+        const card = cardsOf(call)[0];
+        if (!card) continue;
+        if (call.method === 'POST') latest.set(call.createdId!, card);
+        if (call.method === 'PUT' && call.activityId) latest.set(call.activityId, card);
+      }
+      return latest;
+    },
+    failNext(status, count = 1, retryAfterSeconds) {
+      for (let i = 0; i < count; i++) failures.push({ status, retryAfter: retryAfterSeconds });
+    },
+    async waitFor(predicate, timeoutMs = 15_000, what = 'connector calls') {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(calls)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; ${calls.length} calls recorded`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** All text of a card (TextBlocks, facts, action titles), for assertions. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    for (const key of ['text', 'title', 'value', 'altText']) if (typeof o[key] === 'string') out.push(o[key] as string);
+    for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+/** Every `Action.Execute` in a card. */
+export function executeActions(card: unknown): { title: string; verb: string; data: any }[] {
+  const out: { title: string; verb: string; data: any }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, any>;
+    if (o.type === 'Action.Execute') out.push({ title: o.title, verb: o.verb, data: o.data });
+    for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+  };
+  walk(card);
+  return out;
+}
