@@ -60,6 +60,8 @@ export interface Config {
   graphScope: string;
   defenderEndpoint: string;
   defenderScope: string;
+  /** Per-attempt timeout of a Defender or Graph request, body included (ms). */
+  defenderTimeoutMs: number;
   portalUrl: string;
   store: StoreConfig;
   digest: { dailyCron: string; weeklyCron: string; monthlyCron: string; timezone: string };
@@ -69,6 +71,8 @@ export interface Config {
   approvers: AccessList;
   /** Hours a remediation request waits for a decision before it expires. */
   approvalTtlHours: number;
+  /** Seconds before the first status check of an action the bot started; later checks back off up to 60 s. */
+  trackerPollSeconds: number;
   logLevel: string;
   simulator: SimulatorConfig;
 }
@@ -160,6 +164,13 @@ export function loadConfig(env: Env = process.env): Config {
     graphScope: `${graphEndpoint}/.default`,
     defenderEndpoint,
     defenderScope,
+    defenderTimeoutMs: integer(
+      'DEFENDER_TIMEOUT_MS',
+      get('DEFENDER_TIMEOUT_MS') ?? '30000',
+      100,
+      600_000,
+      'milliseconds 100-600000',
+    ),
     portalUrl: httpsUrl('DEFENDER_PORTAL_URL', get('DEFENDER_PORTAL_URL') ?? 'https://security.microsoft.com'),
     store,
     digest: {
@@ -172,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     operators: accessList('SECURITY_OPERATORS', get('SECURITY_OPERATORS') ?? (simulated ? '*' : '')),
     approvers: accessList('SECURITY_APPROVERS', get('SECURITY_APPROVERS') ?? (simulated ? '*' : '')),
     approvalTtlHours: integer('APPROVAL_TTL_HOURS', get('APPROVAL_TTL_HOURS') ?? '24', 1, 24 * 30, 'hours 1-720'),
+    trackerPollSeconds: integer('TRACKER_POLL_SECONDS', get('TRACKER_POLL_SECONDS') ?? '5', 1, 60, 'seconds 1-60'),
     logLevel: oneOf('LOG_LEVEL', get('LOG_LEVEL') ?? 'info', LOG_LEVELS),
     simulator: {
       url: get('SIMULATOR_URL') ? httpUrl('SIMULATOR_URL', get('SIMULATOR_URL')!, 'simulated') : undefined,
@@ -286,12 +298,13 @@ function uuidOrDomain(name: string, value: string): void {
 
 function accessList(name: string, value: string): AccessList {
   if (value === '*') return { everyone: true };
+  if (value.toLowerCase() === 'none') return { everyone: false, ids: new Set() };
   const ids = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   for (const id of ids) {
-    if (!UUID.test(id)) throw new ConfigError(name, `expected * or comma-separated Entra object ids, got "${id}"`);
+    if (!UUID.test(id)) throw new ConfigError(name, `expected *, none, or comma-separated Entra object ids, got "${id}"`);
   }
   return { everyone: false, ids: new Set(ids.map((id) => id.toLowerCase())) };
 }

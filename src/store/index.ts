@@ -9,7 +9,6 @@ import { Conversations } from './conversations';
 import type { RecordStore } from './records';
 import { RemediationRequests } from './requests';
 import { ScoreSnapshots } from './snapshots';
-import { SqliteRecordStore } from './sqlite';
 import { Subscriptions } from './subscriptions';
 import { Trackers } from './trackers';
 
@@ -45,7 +44,11 @@ export function repositories(records: RecordStore): Stores {
 
 /** Opens the store the configuration names; an account URL authenticates with `credential` (managed identity). */
 export async function openStore(config: StoreConfig, credential?: TokenCredential): Promise<Stores> {
-  if (config.kind === 'sqlite') return repositories(new SqliteRecordStore(config.path));
+  // Each backend is loaded only when chosen: the SQLite one is a native module an Azure deployment does not need.
+  if (config.kind === 'sqlite') {
+    const { SqliteRecordStore } = await import('./sqlite');
+    return repositories(new SqliteRecordStore(config.path));
+  }
   const { AzureRecordStore } = await import('./azure');
   return repositories(await AzureRecordStore.open(config, credential));
 }
