@@ -32,6 +32,17 @@ export interface AuditEntry {
   conversationId?: string;
 }
 
+let recordedInProcess = 0;
+
+/**
+ * Orders entries of the same millisecond: the later recorded in this process sorts first; the random part keeps
+ * the keys of several instances apart.
+ */
+function laterFirstTiebreak(): string {
+  recordedInProcess += 1;
+  return `${String(Number.MAX_SAFE_INTEGER - recordedInProcess).padStart(16, '0')}-${randomUUID().slice(0, 8)}`;
+}
+
 /** The stored audit log, newest first. */
 export class AuditLog {
   constructor(private readonly store: RecordStore) {}
@@ -39,7 +50,7 @@ export class AuditLog {
   /** Appends an entry. */
   async record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<AuditEntry> {
     const full: AuditEntry = { ...entry, at: entry.at ?? new Date().toISOString() };
-    await this.store.put('audit', newestFirstKey(new Date(full.at), randomUUID().slice(0, 8)), full);
+    await this.store.put('audit', newestFirstKey(new Date(full.at), laterFirstTiebreak()), full);
     return full;
   }
 

@@ -27,8 +27,8 @@ export class Claims {
   ) {}
 
   /**
-   * Claims `key` for `owner` for `leaseMs`. Wins when nobody holds it, or when the holder's lease ran out and the
-   * work is not done (a takeover), or when `owner` already holds it.
+   * Claims `key` for `owner` for `leaseMs`. Wins when nobody holds it, when the holder's lease ran out (a takeover),
+   * or when `owner` already holds it (a renewal), but never once the work is done: not even its owner does it twice.
    */
   async claim<T>(key: string, owner: string, leaseMs: number, now: Date, data?: T): Promise<ClaimResult<T>> {
     const claim: Claim<T> = {
@@ -44,7 +44,7 @@ export class Claims {
         continue;
       }
       const held = current.value;
-      const free = held.owner === owner || (!held.doneAt && held.expiresAt <= claim.claimedAt);
+      const free = !held.doneAt && (held.owner === owner || held.expiresAt <= claim.claimedAt);
       if (!free) return { won: false, holder: held };
       if (await this.store.put(this.table, key, claim, { ifMatch: current.etag })) return { won: true, claim };
     }

@@ -38,7 +38,10 @@ export interface StoredRecord<T> {
 /** A write precondition: create only if absent, or replace only the version read. */
 export type WriteCondition = { ifNoneMatch: '*' } | { ifMatch: string };
 
-/** Options of `list`: keys are returned in ascending order. */
+/**
+ * Options of `list`: keys are returned in ascending order, as JavaScript compares strings (UTF-16 code units).
+ * SQLite compares code points instead, which differs only between characters U+E000–U+FFFF and those above U+FFFF.
+ */
 export interface ListQuery {
   /** Only keys that start with this. */
   prefix?: string;
@@ -75,23 +78,31 @@ export interface RecordStore {
  * Applies `update` to a record with compare-and-set, retrying when another writer got there first.
  *
  * `update` receives the current value (or `undefined`) and returns the new value, or `undefined` to leave the
- * record as it is. Returns the value that was stored (or left).
+ * record as it is. Returns the value that was stored (or left). Every lost race means another writer won, so `n`
+ * writers of one record need at most `n` attempts; the random pause between attempts keeps them out of lockstep.
  */
 export async function updateRecord<T>(
   store: RecordStore,
   table: TableName,
   key: string,
   update: (current: T | undefined) => T | undefined,
-  attempts = 8,
+  attempts = 32,
 ): Promise<T | undefined> {
-  for (let i = 0; i < attempts; i++) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     const current = await store.get<T>(table, key);
     const next = update(current?.value);
     if (next === undefined) return current?.value;
     const written = await store.put(table, key, next, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
     if (written !== undefined) return next;
+    if (attempt < attempts) await contentionPause(attempt);
   }
   throw new Error(`store: gave up updating ${table}/${key} after ${attempts} concurrent changes`);
+}
+
+/** Waits a random time, up to 2, 4, 8 … 64 ms, after the `attempt`-th lost compare-and-set. */
+function contentionPause(attempt: number): Promise<void> {
+  const ceilingMs = 2 ** Math.min(attempt, 6);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
 }
 
 /** A key that sorts newest first: the inverted millisecond time, then a tiebreaker. */

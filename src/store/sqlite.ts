@@ -72,8 +72,13 @@ export class SqliteRecordStore implements RecordStore {
     const where = ['tbl = ?'];
     const args: unknown[] = [table];
     if (query.prefix) {
-      where.push('key >= ? AND key < ?');
-      args.push(query.prefix, `${query.prefix}\uffff`);
+      where.push('key >= ?');
+      args.push(query.prefix);
+      const end = prefixEnd(query.prefix);
+      if (end !== undefined) {
+        where.push('key < ?');
+        args.push(end);
+      }
     }
     if (query.after !== undefined) {
       where.push('key > ?');
@@ -101,4 +106,17 @@ export class SqliteRecordStore implements RecordStore {
 
 function toRecord<T>(row: Row): StoredRecord<T> {
   return { key: row.key, value: JSON.parse(row.value) as T, etag: row.etag };
+}
+
+/**
+ * The smallest string above every string that starts with `prefix` in SQLite's order (UTF-8 bytes, so code points),
+ * or `undefined` when there is none. `prefix + "\uffff"` is no such bound: characters beyond U+FFFF (emoji) sort above.
+ */
+function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix].map((c) => c.codePointAt(0)!);
+  while (points.at(-1) === 0x10ffff) points.pop();
+  const last = points.pop();
+  if (last === undefined) return undefined;
+  points.push(last + 1 === 0xd800 ? 0xe000 : last + 1); // surrogates are not characters
+  return String.fromCodePoint(...points);
 }
