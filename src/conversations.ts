@@ -1,6 +1,7 @@
 /**
  * Install and removal: remember where the bot lives, subscribe channels to the digests, and say hello once.
  */
+import { randomUUID } from 'node:crypto';
 import { welcomeCard, type AdaptiveCard } from './cards';
 import { BOT_NAME } from './commands/help';
 import { subscriptionViews } from './commands/subscriptionViews';
@@ -24,9 +25,14 @@ export class Installations {
    */
   async install(conversation: ConversationRecord, by: Person): Promise<AdaptiveCard | undefined> {
     const { stores, log } = this.services;
-    const claim = await stores.intents.claim(`install|${conversation.id}`, 'welcome', 365 * 86_400_000, this.services.now());
+    // A unique owner per install: Teams sends two activities for one install, maybe to two instances at once, and a
+    // shared owner would let the second "renew" the claim and welcome twice.
+    const key = installKey(conversation.id);
+    const owner = `welcome:${this.services.instanceId}:${randomUUID()}`;
+    const claim = await stores.intents.claim(key, owner, 365 * 86_400_000, this.services.now());
     await stores.conversations.save(conversation);
     if (!claim.won) return undefined;
+    await stores.intents.complete(key, owner, this.services.now());
     if (conversation.type === 'channel') {
       for (const kind of DIGEST_KINDS) await stores.subscriptions.subscribe(conversation.id, kind, undefined, this.services.now());
       await this.schedule.subscriptionsChanged();
@@ -52,7 +58,8 @@ export class Installations {
     const { stores, log } = this.services;
     await stores.subscriptions.removeConversation(conversationId);
     await stores.conversations.remove(conversationId);
-    await stores.intents.release(`install|${conversationId}`, 'welcome');
+    const welcomed = await stores.intents.get(installKey(conversationId));
+    if (welcomed) await stores.intents.release(installKey(conversationId), welcomed.owner);
     await this.schedule.subscriptionsChanged();
     await stores.audit.record({
       userId: 'system',
@@ -69,4 +76,9 @@ export class Installations {
     const known = await this.services.stores.conversations.get(conversation.id);
     if (!known) await this.services.stores.conversations.save(conversation);
   }
+}
+
+/** The claim that makes one installation post one welcome card. */
+function installKey(conversationId: string): string {
+  return `install|${conversationId}`;
 }

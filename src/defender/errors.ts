@@ -83,7 +83,7 @@ export class DefenderApiError extends Error {
 
   /** The application permission a 403 points at, when the endpoint is known. */
   get missingPermission(): string | undefined {
-    if (this.status !== 403 || this.code === 'DisabledFeature') return undefined;
+    if (this.status !== 403 || this.code === 'DisabledFeature' || this.code === 'DisallowedOperation') return undefined;
     return endpointPermission(this.api, this.method, this.path)?.permission;
   }
 
@@ -104,6 +104,10 @@ export class DefenderApiError extends Error {
       return 'the Defender sensor on the device is too old for this action; update the device first';
     }
     if (code === 'DisabledFeature') return 'this feature is turned off for the tenant in the Microsoft Defender portal';
+    if (code === 'DisallowedOperation') {
+      // Defender's "operation not allowed, with the reason", e.g. an offboarded or not onboarded device.
+      return `Defender does not allow it${this.serverMessage ? `: ${this.serverMessage}` : ''}`;
+    }
     if (status === 401) {
       return (
         'the access token was refused; check AZURE_TENANT_ID, the app credentials and admin consent in this tenant'
