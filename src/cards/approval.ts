@@ -20,12 +20,13 @@ import {
 import { formatAge, formatTime, formatTimeAndAge, formatTimeLeft, isPast } from './format';
 import { adaptiveCard } from './frame';
 import { fitCard } from './limits';
+import { noticeBlock } from './notice';
 import { deviceName } from './rows';
 import { portalButton } from './sections';
 import { operationLabel, statusLabel } from './styles';
 import { escapeOr, escapeText } from './text';
 import { executeAction } from './verbs';
-import type { CardContext, RemediationOperation, RemediationRequestView } from './views';
+import type { CardContext, NoticeLine, RemediationOperation, RemediationRequestView } from './views';
 
 const REQUEST_ID = /^[0-9a-z]{8,40}$/;
 
@@ -115,12 +116,13 @@ function actionProgress(request: RemediationRequestView): CardElement[] {
   ];
 }
 
-/** The remediation request card. */
-export function approvalCard(ctx: CardContext, request: RemediationRequestView): AdaptiveCard {
+/** The remediation request card; `notice` adds a line on top (e.g. "Already requested by Ann"). */
+export function approvalCard(ctx: CardContext, request: RemediationRequestView, notice?: NoticeLine): AdaptiveCard {
   return fitCard(() =>
     adaptiveCard(
       ctx,
       [
+        ...(notice ? [noticeBlock(notice)] : []),
         cardTitle(`Remediation request: ${remediationLabel(request.operation)}`),
         requestStateLine(ctx, request),
         ...actionProgress(request),

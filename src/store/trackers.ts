@@ -8,6 +8,19 @@ import { updateRecord } from './records';
 /** What a tracker follows. */
 export type TrackedKind = 'machineAction' | 'investigation';
 
+/** The operation a tracker follows, as its card names it. */
+export type TrackedOperation =
+  | { kind: 'scan'; scanType: 'Quick' | 'Full' }
+  | { kind: 'investigation' }
+  | { kind: 'isolate'; isolationType: 'Full' | 'Selective' }
+  | { kind: 'release' };
+
+/** The intent claim (`stores.intents`) a tracker holds until its action ends, so a repeated click starts nothing. */
+export interface HeldIntent {
+  key: string;
+  owner: string;
+}
+
 /** One status a tracked action went through. */
 export interface StatusChange {
   status: string;
@@ -20,6 +33,10 @@ export interface Tracker {
   kind: TrackedKind;
   /** Human label, e.g. "Antivirus scan (Quick)". */
   label: string;
+  /** What was asked of Defender. */
+  operation?: TrackedOperation;
+  /** The intent claim to release when the action ends. */
+  intent?: HeldIntent;
   /** The Defender machine action or investigation id, once Defender answered. */
   defenderId?: string;
   deviceId: string;
