@@ -64,7 +64,14 @@ export interface Config {
   defenderTimeoutMs: number;
   portalUrl: string;
   store: StoreConfig;
-  digest: { dailyCron: string; weeklyCron: string; monthlyCron: string; timezone: string };
+  digest: {
+    dailyCron: string;
+    weeklyCron: string;
+    monthlyCron: string;
+    timezone: string;
+    /** Seconds a fire claim holds without renewal: a fire left by a dead instance is taken over after this. */
+    fireLeaseSeconds: number;
+  };
   /** How often (seconds) an instance looks for scheduled digests that are due but were not posted. */
   catchUpSeconds: number;
   operators: AccessList;
@@ -178,6 +185,13 @@ export function loadConfig(env: Env = process.env): Config {
       weeklyCron: cron('DIGEST_WEEKLY_CRON', get('DIGEST_WEEKLY_CRON') ?? '30 8 * * 1'),
       monthlyCron: cron('DIGEST_MONTHLY_CRON', get('DIGEST_MONTHLY_CRON') ?? '0 9 1 * *'),
       timezone,
+      fireLeaseSeconds: integer(
+        'DIGEST_FIRE_LEASE_SECONDS',
+        get('DIGEST_FIRE_LEASE_SECONDS') ?? '120',
+        2,
+        3600,
+        'seconds 2-3600',
+      ),
     },
     catchUpSeconds: integer('DIGEST_CATCHUP_SECONDS', get('DIGEST_CATCHUP_SECONDS') ?? '60', 1, 86400, 'seconds 1-86400'),
     operators: accessList('SECURITY_OPERATORS', get('SECURITY_OPERATORS') ?? (simulated ? '*' : '')),

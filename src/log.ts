@@ -47,6 +47,12 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
+/** Field names whose values are secrets at any depth (case-insensitive): replaced whole, whatever they hold. */
+const SECRET_KEY = /^(password|passwd|secret|client_?secret|authorization|proxy-authorization|cookie|set-cookie|connection_?string|(access|refresh|id)?_?token|account_?key|api_?key|sig|x-api-key)$/i;
+
+/** How deep a logged object is walked; anything deeper is cut, so nothing escapes the scrubbing unseen. */
+const MAX_DEPTH = 8;
+
 /** Creates the process logger. */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
@@ -56,32 +62,55 @@ export function createLogger(options: LoggerOptions): Logger {
     level: options.level,
     base: { service: 'watchstander' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: (err: Error) => scrubDeep(pino.stdSerializers.err(err), scrub) },
+    // Errors normally arrive already serialized and scrubbed by the hook below; anything else raw is done here.
+    serializers: { err: (err: unknown) => (err instanceof Error ? scrubDeep(err, scrub) : err) },
     hooks: {
       logMethod(args, method) {
-        method.apply(
-          this,
-          args.map((a) => (typeof a === 'string' ? scrub(a) : a && typeof a === 'object' ? scrubDeep(a, scrub) : a)) as [
-            string,
-          ],
+        const scrubbed = args.map((a, i) =>
+          // pino files an Error given first under `err`; keep it there once it is a plain object.
+          i === 0 && a instanceof Error ? { err: scrubDeep(a, scrub) } : scrubDeep(a, scrub),
         );
+        method.apply(this, scrubbed as [string]);
       },
     },
   };
-  if (options.pretty && !options.destination) {
-    return pino({ ...pinoOptions, transport: { target: 'pino-pretty', options: { colorize: true } } });
-  }
-  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+  const logger =
+    options.pretty && !options.destination
+      ? pino({ ...pinoOptions, transport: { target: 'pino-pretty', options: { colorize: true } } })
+      : options.destination
+        ? pino(pinoOptions, options.destination)
+        : pino(pinoOptions);
+  // pino writes child bindings without the hook; children inherit this `child`, so every generation is scrubbed.
+  const child = logger.child as unknown as (this: Logger, bindings: pino.Bindings, childOptions?: unknown) => Logger;
+  const scrubbedChild = function (this: Logger, bindings: pino.Bindings, childOptions?: unknown): Logger {
+    return child.call(this, scrubDeep(bindings, scrub) as pino.Bindings, childOptions);
+  };
+  logger.child = scrubbedChild as unknown as Logger['child'];
+  return logger;
 }
 
-function scrubDeep<T>(value: T, scrub: (s: string) => string, depth = 0): T {
-  if (depth > 6) return value;
-  if (typeof value === 'string') return scrub(value) as T;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, scrub, depth + 1)) as T;
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
+/**
+ * A copy of `value` safe to write: secret-named fields replaced, secrets removed from every string, errors turned
+ * into `{ type, message, stack, … }` (their message and stack are not enumerable, so a plain copy would lose them),
+ * binary data summarized, and anything deeper than `MAX_DEPTH` or circular cut.
+ */
+function scrubDeep(value: unknown, scrub: (s: string) => string, depth = 0, seen = new Set<object>()): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (!value || typeof value !== 'object' || value instanceof Date) return value;
+  if (depth >= MAX_DEPTH) return '[too deep to log]';
+  if (seen.has(value)) return '[circular]';
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.slice(0, 100).map((v) => scrubDeep(v, scrub, depth + 1, seen));
+    const source: Record<string, unknown> =
+      value instanceof Error ? { ...pino.stdSerializers.err(value) } : (value as Record<string, unknown>);
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, scrub, depth + 1);
-    return out as T;
+    for (const [k, v] of Object.entries(source)) {
+      out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? '[redacted]' : scrubDeep(v, scrub, depth + 1, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
   }
-  return value;
 }

@@ -5,6 +5,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { Config } from './config';
 import type { DefenderClient, DefenderClientOptions } from './defender/client';
 import { CardRouter } from './actions';
+import { processInbound } from './bot/inbound';
 import { createAdapter, createTeamsApp } from './bot/teamsBot';
 import { ProactiveMessenger } from './bot/proactive';
 import { CommandRouter } from './commands';
@@ -45,7 +46,11 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     endpoints = { graphEndpoint: url, defenderEndpoint: url };
     log.info({ url, embedded: !!simulator }, 'using the simulated tenant');
   }
-  const defender = options.createDefenderClient(config, { ...endpoints, logger: log.child({ part: 'defender' }) });
+  const defender = options.createDefenderClient(config, {
+    ...endpoints,
+    timeoutMs: config.defenderTimeoutMs,
+    logger: log.child({ part: 'defender' }),
+  });
   const credential = config.store.kind === 'azure' && config.store.accountUrl ? options.createCredential(config) : undefined;
   const stores = await openStore(config.store, credential);
 
@@ -84,7 +89,13 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
         res.send(503, { error: 'shutting down' });
         return;
       }
-      const work = adapter.process(req, res, (context) => app.run(context).then(() => undefined));
+      const authorization = req.header('authorization') ?? '';
+      const work = processInbound(adapter, app, req.body, authorization, log).then((answer) => {
+        for (const [name, value] of Object.entries(answer.headers ?? {})) res.header(name, value);
+        res.status(answer.status);
+        if (answer.body === undefined) res.end();
+        else res.send(answer.body);
+      });
       inFlight.add(work);
       try {
         await work;

@@ -42,6 +42,12 @@ export class ProactiveMessenger implements Messenger {
     let id: string | undefined;
     await this.send(conversationId, 'post', async (reference) => {
       await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+        // A proactive send is otherwise a reply to the continuation activity (POST …/activities/{id}); a channel
+        // post must start its own thread.
+        context.onSendActivities(async (_context, activities, next) => {
+          for (const activity of activities) delete activity.replyToId;
+          return next();
+        });
         const response = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
         id = response?.id;
       });

@@ -4,11 +4,14 @@
  * Everything Teams-specific stays in `bot/`; handlers receive and return plain product types.
  */
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
   CardFactory,
   ConfigurationServiceClientCredentialFactory,
+  INVOKE_RESPONSE_KEY,
   MessageFactory,
+  type Activity,
   type TurnContext,
 } from 'botbuilder';
 import type { ClickOutcome, Click } from '../actions/types';
@@ -19,6 +22,8 @@ import type { Logger } from '../log';
 import type { ConversationRecord } from '../store/conversations';
 import type { Person } from '../store/requests';
 import { baseConversationId, commandText, conversationOf, personOf } from './activity';
+import { InboundAdapter } from './inbound';
+import { ReplyRetry } from './replyRetry';
 
 /** What the bot does with each kind of activity. */
 export interface BotHandlers {
@@ -35,8 +40,8 @@ export interface BotHandlers {
 }
 
 /** The Bot Framework adapter for the configured identity (empty BOT_ID = local mode, no authentication). */
-export function createAdapter(config: Config, log: Logger): TeamsAdapter {
-  const adapter = new TeamsAdapter(
+export function createAdapter(config: Config, log: Logger): InboundAdapter {
+  const adapter = new InboundAdapter(
     {},
     new ConfigurationServiceClientCredentialFactory({
       MicrosoftAppId: config.bot.id,
@@ -45,10 +50,16 @@ export function createAdapter(config: Config, log: Logger): TeamsAdapter {
       MicrosoftAppTenantId: config.bot.tenantId || undefined,
     }),
   );
+  adapter.use(new ReplyRetry(log.child({ part: 'teams' })));
   adapter.onTurnError = async (context, error) => {
-    log.error({ err: error, activityType: context.activity?.type }, 'turn failed');
+    const correlationId = randomUUID();
+    log.error({ err: error, correlationId, activityType: context.activity?.type }, 'turn failed');
+    const apology = `Something went wrong on my side; the details are in the bot log (correlation id ${correlationId}).`;
     if (context.activity?.type === ActivityTypes.Message) {
-      await context.sendActivity('Something went wrong on my side; the details are in the bot log.').catch(() => {});
+      await context.sendActivity(apology).catch(() => {});
+    } else if (context.activity?.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
+      // Without an invoke response the adapter answers 501; the clicker gets the apology instead.
+      await context.sendActivity(invokeMessage(apology)).catch(() => {});
     }
   };
   return adapter;
@@ -118,18 +129,39 @@ export function createTeamsApp(adapter: TeamsAdapter, config: Config, log: Logge
     },
     true,
   );
+  // Invokes Watchstander does not handle (message extensions, task modules, sign-in, …) get a 400, not a 501.
+  app.addRoute(
+    async (context) => context.activity.type === ActivityTypes.Invoke,
+    async (context) => {
+      await context.sendActivity(invokeError('this app does not handle this kind of invoke'));
+    },
+    true,
+  );
   return app;
+}
+
+/** An invoke answer that shows `text` to the user as a message. */
+function invokeMessage(text: string): Partial<Activity> {
+  return {
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+  };
+}
+
+/** A 400 invoke answer. */
+function invokeError(message: string): Partial<Activity> {
+  return {
+    type: ActivityTypes.InvokeResponse,
+    value: {
+      status: 400,
+      body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } },
+    },
+  };
 }
 
 async function answerClick(context: TurnContext, outcome: ClickOutcome, log: Logger): Promise<void> {
   if (outcome.kind === 'invalid') {
-    await context.sendActivity({
-      type: ActivityTypes.InvokeResponse,
-      value: {
-        status: 400,
-        body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: outcome.message } },
-      },
-    });
+    await context.sendActivity(invokeError(outcome.message));
     return;
   }
   if (outcome.kind === 'replaceForAll' && context.activity.replyToId) {

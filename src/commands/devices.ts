@@ -1,13 +1,20 @@
 /**
  * `show devices`: devices with active alerts or a high risk score, each with its buttons.
  */
-import { devicesCard } from '../cards';
+import { devicesCard, isUnavailable, noticeCard } from '../cards';
 import { cardContext, type Services } from '../services';
 import { threatenedDevices } from '../views/devices';
+import { section } from '../views/sections';
 import type { Reply } from './types';
 
-/** Builds the devices card. */
+const TITLE = 'Devices with active alerts or high risk';
+
+/** Builds the devices card; when Defender cannot be read, a card that says so and why. */
 export async function devices(services: Services): Promise<Reply> {
-  const list = await threatenedDevices(services.defender);
-  return { cards: [devicesCard(cardContext(services), { devices: list, total: list.length })] };
+  const list = await section('threatenedDevices', threatenedDevices(services.defender), services.log);
+  const ctx = cardContext(services);
+  if (isUnavailable(list)) {
+    return { cards: [noticeCard(ctx, { tone: 'warning', title: TITLE, text: `Section unavailable: ${list.unavailable}` })] };
+  }
+  return { cards: [devicesCard(ctx, { devices: list, total: list.length })] };
 }

@@ -3,11 +3,14 @@
  */
 import { noticeCard } from '../cards';
 import { cardContext, type Services } from '../services';
+import { auditLog } from './audit';
 import { devices } from './devices';
+import { digestNow } from './digest';
 import { help } from './help';
 import { incidents } from './incidents';
 import { parseCommand } from './parse';
 import { pendingActions } from './pendingActions';
+import { scanCommand } from './scan';
 import { secureScore } from './secureScore';
 import { subscribe, unsubscribe, type SubscriptionListener } from './subscribe';
 import type { CommandRequest, Reply } from './types';
@@ -34,10 +37,16 @@ export class CommandRouter {
         return devices(services);
       case 'secureScore':
         return secureScore(services);
+      case 'digest':
+        return digestNow(services, request, command.kind);
       case 'subscribe':
         return subscribe(services, request, command.kind, command.at, this.schedule);
       case 'unsubscribe':
         return unsubscribe(services, request, command.kind, this.schedule);
+      case 'scan':
+        return scanCommand(services, command.device, command.full);
+      case 'audit':
+        return auditLog(services, request);
       case 'unknown':
         if (command.problem) {
           return { cards: [noticeCard(cardContext(services), { tone: 'warning', text: command.problem })] };

@@ -57,7 +57,9 @@ export type PageStream<T> = AsyncIterable<T[]>;
 export interface DefenderApi {
   // Graph security v1.0
   listIncidents(query?: IncidentQuery): Promise<Incident[]>;
+  streamIncidents(query?: IncidentQuery): PageStream<Incident>;
   listAlertsV2(options?: ListOptions & { createdSince?: Date }): Promise<GraphAlert[]>;
+  streamAlertsV2(options?: ListOptions & { createdSince?: Date }): PageStream<GraphAlert>;
   listSecureScores(days: number): Promise<SecureScore[]>;
   listSecureScoreControlProfiles(options?: ListOptions): Promise<SecureScoreControlProfile[]>;
 
@@ -71,6 +73,7 @@ export interface DefenderApi {
 
   // Defender for Endpoint: actions and investigations
   listMachineActions(options?: ListOptions): Promise<MachineAction[]>;
+  streamMachineActions(options?: ListOptions): PageStream<MachineAction>;
   getMachineAction(id: string): Promise<MachineAction>;
   runAntiVirusScan(machineId: string, comment: string, scanType: ScanType): Promise<MachineAction>;
   startInvestigation(machineId: string, comment: string): Promise<Investigation>;
@@ -85,4 +88,5 @@ export interface DefenderApi {
   listRecommendations(options?: ListOptions): Promise<Recommendation[]>;
   listRemediationTasks(options?: ListOptions): Promise<RemediationTask[]>;
   listDeviceAvInfo(options?: ListOptions): Promise<DeviceAvInfo[]>;
+  streamDeviceAvInfo(options?: ListOptions): PageStream<DeviceAvInfo>;
 }

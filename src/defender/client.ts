@@ -139,6 +139,11 @@ export class DefenderClient implements DefenderApi {
 
   /** Incidents, newest first, filtered by `query`; alerts included when `expandAlerts`. */
   async listIncidents(query: IncidentQuery = {}): Promise<Incident[]> {
+    return collect(this.streamIncidents(query));
+  }
+
+  /** Incidents, one page at a time (pages of 50, the most Graph gives). */
+  streamIncidents(query: IncidentQuery = {}): PageStream<Incident> {
     const path = '/v1.0/security/incidents';
     const request: FailedRequest = { api: 'graph', method: 'GET', path };
     if (query.severity !== undefined && !SEVERITIES.includes(query.severity)) {
@@ -154,32 +159,33 @@ export class DefenderClient implements DefenderApi {
       query.severity && `severity eq ${quote(query.severity)}`,
       query.openOnly && `status ne 'resolved'`,
     );
-    return collect(
-      this.pages({
-        api: 'graph',
-        path,
-        params: { $top: PAGE_SIZE.incidents, $filter: filter, $expand: query.expandAlerts ? 'alerts' : undefined },
-        schema: incidentSchema,
-        limit: query.limit,
-        headers: PREFER_UNKNOWN_ENUMS,
-      }),
-    );
+    return this.pages({
+      api: 'graph',
+      path,
+      params: { $top: PAGE_SIZE.incidents, $filter: filter, $expand: query.expandAlerts ? 'alerts' : undefined },
+      schema: incidentSchema,
+      limit: query.limit,
+      headers: PREFER_UNKNOWN_ENUMS,
+    });
   }
 
   /** Graph alerts (`alerts_v2`), optionally created at or after `createdSince`. */
   async listAlertsV2(options: ListOptions & { createdSince?: Date } = {}): Promise<GraphAlert[]> {
+    return collect(this.streamAlertsV2(options));
+  }
+
+  /** Graph alerts (`alerts_v2`), one page at a time. */
+  streamAlertsV2(options: ListOptions & { createdSince?: Date } = {}): PageStream<GraphAlert> {
     const path = '/v1.0/security/alerts_v2';
     const filter = and(options.createdSince && `createdDateTime ge ${isoDate(options.createdSince)}`, options.filter);
-    return collect(
-      this.pages({
-        api: 'graph',
-        path,
-        params: { $top: PAGE_SIZE.alertsV2, $filter: filter },
-        schema: graphAlertSchema,
-        limit: options.limit,
-        headers: PREFER_UNKNOWN_ENUMS,
-      }),
-    );
+    return this.pages({
+      api: 'graph',
+      path,
+      params: { $top: PAGE_SIZE.alertsV2, $filter: filter },
+      schema: graphAlertSchema,
+      limit: options.limit,
+      headers: PREFER_UNKNOWN_ENUMS,
+    });
   }
 
   /** The daily Secure Score records of the last `days` days (1-90), newest first. */
@@ -251,7 +257,12 @@ export class DefenderClient implements DefenderApi {
 
   /** Machine actions (scans, isolations, ...), filtered with `options.filter`. */
   async listMachineActions(options: ListOptions = {}): Promise<MachineAction[]> {
-    return collect(this.defenderList('/api/machineactions', machineActionSchema, options));
+    return collect(this.streamMachineActions(options));
+  }
+
+  /** Machine actions, one page at a time. */
+  streamMachineActions(options: ListOptions = {}): PageStream<MachineAction> {
+    return this.defenderList('/api/machineactions', machineActionSchema, options);
   }
 
   /** One machine action by its GUID (to follow a scan until it ends). */
@@ -353,7 +364,12 @@ export class DefenderClient implements DefenderApi {
 
   /** Antivirus health per device. */
   async listDeviceAvInfo(options: ListOptions = {}): Promise<DeviceAvInfo[]> {
-    return collect(this.defenderList('/api/deviceavinfo', deviceAvInfoSchema, options));
+    return collect(this.streamDeviceAvInfo(options));
+  }
+
+  /** Antivirus health per device, one page at a time. */
+  streamDeviceAvInfo(options: ListOptions = {}): PageStream<DeviceAvInfo> {
+    return this.defenderList('/api/deviceavinfo', deviceAvInfoSchema, options);
   }
 
   // ---- plumbing -----------------------------------------------------------------------------------------------

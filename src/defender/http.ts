@@ -157,7 +157,7 @@ export class ApiHttpClient {
     try {
       const response: Response =
         request.method === 'POST' ? await builder.post(request.body ?? {}) : await builder.get();
-      return { status: response.status, headers: response.headers, text: await response.text() };
+      return { status: response.status, headers: response.headers, text: target.body ?? (await response.text()) };
     } catch (error) {
       // GraphRequest wraps chain errors in a GraphError; the typed failure was kept on the request options.
       throw (

@@ -39,6 +39,8 @@ export class RequestCounter {
 export class ApiRequestOptions implements MiddlewareOptions {
   /** Set by the chain when the request failed without an HTTP answer. */
   failure?: DefenderApiError;
+  /** The body of the answer, read once by `TransportHandler` (a list page can be megabytes: not decoded twice). */
+  body?: string;
 
   constructor(
     readonly api: ApiName,
@@ -183,12 +185,9 @@ export class TransportHandler implements Middleware {
     try {
       await this.next!.execute(context);
       const raw = context.response!;
-      const text = await raw.text();
-      context.response = new Response(NULL_BODY_STATUSES.has(raw.status) ? null : text, {
-        status: raw.status,
-        statusText: raw.statusText,
-        headers: raw.headers,
-      });
+      target.body = NULL_BODY_STATUSES.has(raw.status) ? '' : await raw.text();
+      // The links above look at the status and headers only; the body travels in `target`.
+      context.response = new Response(null, { status: raw.status, statusText: raw.statusText, headers: raw.headers });
     } catch (error) {
       const request = target.describe(method);
       if (timedOut) throw new DefenderNetworkError({ ...request, kind: 'timeout', timeoutMs: this.options.timeoutMs });

@@ -11,8 +11,11 @@ const SEVERITY_RANK: Record<string, number> = { high: 4, medium: 3, low: 2, info
 /** Active (not resolved) MDE alerts, as the device sections need them. */
 export const ACTIVE_ALERTS_FILTER = "status ne 'Resolved'";
 
+/** What a device row needs of an alert. */
+export type AlertSummary = Pick<MdeAlert, 'title' | 'severity'>;
+
 /** Maps a machine and its active alerts into a card row. */
-export function toDeviceView(machine: Machine, alerts: readonly MdeAlert[], isolated: boolean): DeviceView {
+export function toDeviceView(machine: Machine, alerts: readonly AlertSummary[], isolated: boolean): DeviceView {
   const sorted = [...alerts].sort(
     (a, b) => (SEVERITY_RANK[b.severity.toLowerCase()] ?? 0) - (SEVERITY_RANK[a.severity.toLowerCase()] ?? 0),
   );
@@ -50,35 +53,73 @@ export async function isolatedDeviceIds(defender: DefenderApi): Promise<Set<stri
   return new Set([...latest].filter(([, a]) => a.type === 'Isolate').map(([id]) => id));
 }
 
+/** Devices Defender rates at some risk: a device's risk is the worst of its active alerts, so this holds them all. */
+export const AT_RISK_FILTER = "riskScore ne 'None'";
+
+/** What is kept of one device's active alerts: the count, the few most severe, and the name the alert gives. */
+interface DeviceAlerts {
+  count: number;
+  top: AlertSummary[];
+  name?: string;
+}
+
 /**
- * Devices with active alerts or a high risk score (the cards order them). Alerts, then machines, are streamed page
- * by page keeping only the devices that matter, so memory does not grow with the size of the fleet.
+ * Devices with active alerts or a high risk score (the cards order them). The active alerts, the devices at risk
+ * (server-side filter: never the whole fleet) and the isolation actions are three independent lists, read in
+ * parallel page by page and joined at the end; per device only what its row shows is kept.
  */
 export async function threatenedDevices(defender: DefenderApi): Promise<DeviceView[]> {
-  const isolatedPromise = isolatedDeviceIds(defender);
-  const alertsByDevice = new Map<string, { count: number; top: MdeAlert[] }>();
+  const [isolated, alertsByDevice, atRisk] = await Promise.all([
+    isolatedDeviceIds(defender),
+    activeAlertsByDevice(defender),
+    devicesAtRisk(defender),
+  ]);
+  const rows: DeviceView[] = [];
+  const listed = new Set<string>();
+  for (const machine of atRisk) {
+    const alerts = alertsByDevice.get(machine.id);
+    if (machine.riskScore !== 'High' && !alerts) continue;
+    listed.add(machine.id);
+    rows.push({ ...toDeviceView(machine, alerts?.top ?? [], isolated.has(machine.id)), activeAlertCount: alerts?.count ?? 0 });
+  }
+  // An alert newer than the device's risk rating: the device is listed from what its alerts say.
+  for (const [id, alerts] of alertsByDevice) {
+    if (!listed.has(id)) rows.push(deviceFromAlerts(id, alerts, isolated.has(id)));
+  }
+  return rows;
+}
+
+async function activeAlertsByDevice(defender: DefenderApi): Promise<Map<string, DeviceAlerts>> {
+  const byDevice = new Map<string, DeviceAlerts>();
   for await (const page of defender.streamAlerts({ filter: ACTIVE_ALERTS_FILTER })) {
     for (const alert of page) {
       if (!alert.machineId) continue;
-      const entry = alertsByDevice.get(alert.machineId) ?? { count: 0, top: [] };
+      const entry = byDevice.get(alert.machineId) ?? { count: 0, top: [] };
       entry.count++;
-      entry.top = keepMostSevere(entry.top, alert, 5);
-      alertsByDevice.set(alert.machineId, entry);
+      entry.top = keepMostSevere(entry.top, { title: alert.title, severity: alert.severity }, 5);
+      entry.name ??= alert.computerDnsName || undefined;
+      byDevice.set(alert.machineId, entry);
     }
   }
-  const kept: Machine[] = [];
-  for await (const page of defender.streamMachines({})) {
-    for (const machine of page) if (machine.riskScore === 'High' || alertsByDevice.has(machine.id)) kept.push(machine);
-  }
-  const isolated = await isolatedPromise;
-  return kept
-    .map((m) => {
-      const alerts = alertsByDevice.get(m.id);
-      return { ...toDeviceView(m, alerts?.top ?? [], isolated.has(m.id)), activeAlertCount: alerts?.count ?? 0 };
-    });
+  return byDevice;
 }
 
-function keepMostSevere(top: MdeAlert[], alert: MdeAlert, max: number): MdeAlert[] {
+async function devicesAtRisk(defender: DefenderApi): Promise<Machine[]> {
+  const machines: Machine[] = [];
+  for await (const page of defender.streamMachines({ filter: AT_RISK_FILTER })) machines.push(...page);
+  return machines;
+}
+
+function deviceFromAlerts(id: string, alerts: DeviceAlerts, isolated: boolean): DeviceView {
+  const view = toDeviceView(
+    { id, computerDnsName: alerts.name ?? id, osPlatform: '', healthStatus: '', riskScore: '', machineTags: [] },
+    alerts.top,
+    isolated,
+  );
+  return { ...view, activeAlertCount: alerts.count };
+}
+
+function keepMostSevere(top: AlertSummary[], alert: AlertSummary, max: number): AlertSummary[] {
   const next = [...top, alert].sort(
     (a, b) => (SEVERITY_RANK[b.severity.toLowerCase()] ?? 0) - (SEVERITY_RANK[a.severity.toLowerCase()] ?? 0),
   );

@@ -42,7 +42,7 @@ export async function snapshotScore(
   const weekAgo = new Date(now.getTime() - WEEK_MS);
   const baseline =
     (await snapshots.latestAtOrBefore(kind, weekAgo)) ??
-    (await snapshots.since(kind, weekAgo)).find((s) => s.time.slice(0, 16) < now.toISOString().slice(0, 16));
+    (await snapshots.since(kind, weekAgo)).find((s) => Date.parse(s.time) < now.getTime());
   await snapshots.add({ kind, time: now.toISOString(), score: value.score });
   return { score: round(value.score), change7d: baseline ? round(value.score - baseline.score) : null, asOf: value.time };
 }

@@ -1,0 +1,108 @@
+/**
+ * Posting one subscription's digest of one fire exactly once, across restarts and instances.
+ *
+ * The post is claimed (`post|<conversation>|<kind>|<slot>`) before it is sent and the claim is completed only after
+ * the subscription's watermark moved, so a crash before the post lets another instance (or the next start) post
+ * it, and a finished post is never sent again. The claim also records "posted" as soon as Teams answered: an
+ * instance that dies between the post and the watermark leaves enough behind for the next one to only move the
+ * watermark. The one window left is a crash during the send itself, which can post twice (never zero times).
+ */
+import type { AdaptiveCard } from '../cards';
+import { ConversationGoneError } from '../messenger';
+import type { Services } from '../services';
+import type { Subscription } from '../store/subscriptions';
+import type { Fire } from './schedule';
+import type { DigestWindow } from './window';
+
+/** What became of one subscription's post. */
+export type PostOutcome =
+  /** Posted now, watermark moved. */
+  | 'posted'
+  /** Already posted for this slot (by this or another instance), or a later slot was. */
+  | 'alreadyPosted'
+  /** Another instance is posting it right now. */
+  | 'held'
+  /** The subscription changed since the fire read it (unsubscribed, or its watermark moved): not posted. */
+  | 'stale'
+  /** Teams says the bot is gone from the conversation: its subscriptions were removed. */
+  | 'gone'
+  /** The post or the store failed; the watermark did not move, so the next digest lists the same items again. */
+  | 'failed';
+
+/** What the post claim records. */
+interface PostClaimData {
+  phase: 'posting' | 'posted';
+  activityId?: string;
+}
+
+/** The claim key of one subscription's post of one fire. */
+export function postKey(subscription: Pick<Subscription, 'conversationId' | 'kind'>, slot: Date): string {
+  return `post|${subscription.conversationId}|${subscription.kind}|${slot.toISOString()}`;
+}
+
+/**
+ * Posts `card` to the subscription's conversation unless that slot was already posted, then moves its watermark
+ * to the end of the window. `subscription` is the version the fire grouped; a changed watermark means the window
+ * is no longer right, and the post is left to a later fire.
+ */
+export async function postOnce(
+  services: Services,
+  subscription: Subscription,
+  fire: Fire,
+  window: DigestWindow,
+  card: AdaptiveCard,
+  leaseMs: number,
+): Promise<PostOutcome> {
+  const { stores, messenger, instanceId: owner } = services;
+  const slot = fire.slot.toISOString();
+  const log = services.log.child({ digest: fire.kind, conversationId: subscription.conversationId, slot });
+  const current = await stores.subscriptions.get(subscription.conversationId, subscription.kind);
+  if (!current) return 'stale';
+  if (current.lastSlot && current.lastSlot >= slot) return 'alreadyPosted';
+  if (current.watermark !== subscription.watermark) return 'stale';
+
+  const key = postKey(subscription, fire.slot);
+  const previous = await stores.fires.get<PostClaimData>(key);
+  if (previous?.doneAt) return 'alreadyPosted';
+  const claim = await stores.fires.claim<PostClaimData>(key, owner, leaseMs, services.now(), { phase: 'posting' });
+  if (!claim.won) return 'held';
+
+  let posted: PostClaimData | undefined = previous?.data?.phase === 'posted' ? previous.data : undefined;
+  try {
+    if (posted) {
+      log.warn({ activityId: posted.activityId }, 'digest was posted by an instance that stopped before recording it');
+    } else {
+      const activityId = await messenger.post(subscription.conversationId, card);
+      posted = { phase: 'posted', activityId };
+      await stores.fires.claim<PostClaimData>(key, owner, leaseMs, services.now(), posted);
+    }
+    await stores.subscriptions.markPosted(subscription.conversationId, subscription.kind, {
+      watermark: window.until.toISOString(),
+      slot,
+      activityId: posted.activityId,
+      at: services.now().toISOString(),
+    });
+    await stores.fires.complete(key, owner, services.now());
+    log.info({ activityId: posted.activityId, since: window.since.toISOString() }, `${fire.kind} digest posted`);
+    return 'posted';
+  } catch (error) {
+    if (error instanceof ConversationGoneError) {
+      await stores.subscriptions.removeConversation(subscription.conversationId);
+      await stores.fires.complete(key, owner, services.now());
+      log.warn({ status: error.status }, 'the bot is no longer in the conversation: its digest subscriptions were removed');
+      return 'gone';
+    }
+    log.error({ err: error }, `${fire.kind} digest not posted; the next one lists the same items`);
+    await settleFailedClaim(services, key, posted).catch((err: unknown) =>
+      log.warn({ err }, 'could not give up the post claim; it frees itself when its lease runs out'),
+    );
+    return 'failed';
+  }
+}
+
+/** After a failure: a post that reached Teams stays recorded (expired, so it is finished later without a repost). */
+async function settleFailedClaim(services: Services, key: string, posted?: PostClaimData): Promise<void> {
+  const { fires } = services.stores;
+  if (posted) await fires.claim(key, services.instanceId, 0, services.now(), posted);
+  else await fires.release(key, services.instanceId);
+}
