@@ -5,15 +5,12 @@
 import { FINAL_ACTION_STATUSES, FINAL_INVESTIGATION_STATES } from '../defender/models';
 import {
   cardTitle,
-  column,
-  columnSet,
   fact,
   factSet,
   textBlock,
   type AdaptiveCard,
-  type Column,
-  type ColumnSet,
   type Fact,
+  type TextBlock,
   type TextOptions,
 } from './elements';
 import { formatTime, formatTimeAndAge } from './format';
@@ -86,14 +83,18 @@ const STEP_LOOK: Record<StepState, { marker: string } & TextOptions> = {
   failed: { marker: '✖', color: 'Attention', weight: 'Bolder' },
 };
 
-/** The visual step line: one column per step, arrows between. */
-export function stepLine(steps: Step[]): ColumnSet {
-  const columns = steps.flatMap((step, i): Column[] => {
-    const { marker, ...look } = STEP_LOOK[step.state];
-    const stepColumn = column([textBlock(`${marker} ${step.label}`, { ...look, wrap: false })], 'auto');
-    return i === 0 ? [stepColumn] : [column([textBlock('→', { isSubtle: true })], 'auto'), stepColumn];
+/**
+ * The visual step line: the current step bold, finished ones ticked. One wrapping text, so a narrow card (mobile,
+ * a reply pane) wraps it instead of cutting step names off.
+ */
+export function stepLine(steps: Step[]): TextBlock {
+  const parts = steps.map((step) => {
+    const { marker } = STEP_LOOK[step.state];
+    return step.state === 'current' ? `**${marker} ${step.label}**` : `${marker} ${step.label}`;
   });
-  return columnSet(columns, { spacing: 'Medium' });
+  const current = steps.find((s) => s.state === 'current');
+  const color = current ? STEP_LOOK.current.color : steps.some((s) => s.state === 'failed') ? 'Attention' : 'Good';
+  return textBlock(parts.join(' → '), { wrap: true, color, spacing: 'Medium' });
 }
 
 /** The steps of an operation at a status. */

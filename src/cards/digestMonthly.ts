@@ -209,7 +209,7 @@ function pendingApprovalsBody(ctx: CardContext, sorted: InvestigationView[], max
     ...(sorted.length > 0
       ? [
           subtleText(
-            `${plural(sorted.length, 'investigation')} wait for approval; ` +
+            `${plural(sorted.length, 'investigation')} ${sorted.length === 1 ? 'waits' : 'wait'} for approval; ` +
               'Defender expires pending actions after 7 days.',
           ),
           portalButtonRow(ctx, { page: 'actionCenterPending' }, OPEN_ACTION_CENTER),

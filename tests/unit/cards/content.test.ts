@@ -171,7 +171,7 @@ describe('action status', () => {
   it('shows the step line, the requester and the Defender action id', () => {
     const text = statusText({});
     expect(text).toContain('Antivirus scan (Quick) on ws-finance-01');
-    expect(text).toContain('✔ Requested\n→\n✔ Pending\n→\n● In progress\n→\n○ Done');
+    expect(text).toContain('✔ Requested → ✔ Pending → **● In progress** → ○ Done');
     expect(text).toContain('Ann Analyst, Mon 6 May 2024 07:57 UTC (3 min ago)');
     expect(text).toContain('b8f2c0c4-6d6a-4c1b-9d55-3a0b0f1c2d3e');
   });
@@ -187,11 +187,11 @@ describe('action status', () => {
   });
 
   it('ends the line with the final status, and follows investigations through Pending approval', () => {
-    expect(statusText({ status: 'Failed' })).toContain('✔ In progress\n→\n✖ Failed');
+    expect(statusText({ status: 'Failed' })).toContain('✔ In progress → ✖ Failed');
     expect(statusText({ status: 'TimeOut' })).toContain('✖ Timed out');
     const investigation = statusText({ operation: { kind: 'investigation' }, status: 'PendingApproval' });
     expect(investigation).toContain('Automated investigation on ws-finance-01');
-    expect(investigation).toContain('✔ Running\n→\n● Pending approval\n→\n○ Done');
+    expect(investigation).toContain('✔ Running → **● Pending approval** → ○ Done');
     expect(statusText({ operation: { kind: 'investigation' }, status: 'Benign' })).toContain('✔ Benign');
   });
 });
