@@ -4,16 +4,17 @@
  * Adaptive Card TextBlocks and FactSet values render a Markdown subset, and Teams turns URLs, domains and
  * `<at>` tags into links and mentions. `escapeText` makes such text inert: it strips control and invisible
  * formatting characters, truncates it, backslash-escapes Markdown emphasis, and breaks every link, image, mention,
- * tag, entity and autolink sequence with an invisible U+200B ZERO WIDTH SPACE, so the text still reads the same.
+ * tag, entity and autolink sequence with an invisible U+2060 WORD JOINER, so the text still reads the same (and,
+ * unlike a zero-width space, never offers a line break inside "(Quick)").
  */
 
-/** U+200B ZERO WIDTH SPACE: invisible, and breaks every Markdown and autolink pattern it is put into. */
-export const ZERO_WIDTH_SPACE = '\u200B';
+/** U+2060 WORD JOINER: invisible, no line break, and breaks every Markdown and autolink pattern it is put into. */
+export const WORD_JOINER = '\u2060';
 
 /** Default maximum length, in characters, of one escaped field. */
 export const MAX_TEXT_LENGTH = 200;
 
-const ZW = ZERO_WIDTH_SPACE;
+const ZW = WORD_JOINER;
 
 // Line breaks become spaces so words stay apart; the rest of C0/C1, soft hyphen, zero-width and bidi controls go.
 const LINE_BREAKS = /[\r\n\t\f\v\u2028\u2029]+/g;

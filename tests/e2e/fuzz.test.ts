@@ -5,7 +5,7 @@
  *
  * The generator is seeded: the seed is printed, and `FUZZ_SEED=<n> npx jest tests/e2e/fuzz.test.ts` repeats a run.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
@@ -30,6 +30,7 @@ const ALLOWED_READS: RegExp[] = [
 let simulator: RunningSimulator;
 let connector: RecordingConnector;
 let bot: BotProcess;
+const uploadsBefore = new Set(readdirSync(tmpdir()));
 
 beforeAll(async () => {
   process.stdout.write(`fuzz seed ${SEED} (repeat with FUZZ_SEED=${SEED})\n`);
@@ -96,7 +97,9 @@ function rendered(outcomes: Outcome[]): { where: string; text: string }[] {
     } catch {
       return [{ where: `answer to ${o.request.label}`, text: o.body }];
     }
-    const parts = Array.isArray(body?.activities) ? body.activities.map(visible) : [JSON.stringify(body?.value ?? body)];
+    const parts = Array.isArray(body?.activities)
+      ? body.activities.map(visible)
+      : [JSON.stringify(body?.value ?? body)];
     return parts.map((text: string) => ({ where: `answer to ${o.request.label}`, text }));
   });
   return [
@@ -150,12 +153,20 @@ describe(`fuzz (seed ${SEED})`, () => {
 
   it('answers a click with a card, a message or a 400 — never an internal error text', () => {
     const clicks = outcomes.filter(
-      (o) => o.request.activityType === 'invoke' && o.status === 200 && o.body && o.request.label.includes('adaptiveCard/action'),
+      (o) =>
+        o.request.activityType === 'invoke' &&
+        o.status === 200 &&
+        o.body &&
+        o.request.label.includes('adaptiveCard/action'),
     );
     for (const click of clicks) {
       const body = JSON.parse(click.body);
       expect([200, 400]).toContain(body.statusCode);
-      expect(['application/vnd.microsoft.card.adaptive', 'application/vnd.microsoft.activity.message', 'application/vnd.microsoft.error']).toContain(body.type);
+      expect([
+        'application/vnd.microsoft.card.adaptive',
+        'application/vnd.microsoft.activity.message',
+        'application/vnd.microsoft.error',
+      ]).toContain(body.type);
     }
     const all = outcomes.map((o) => o.body).join('\n');
     expect(all).not.toMatch(/\bat \S+ \(\S+\.(ts|js):\d+:\d+\)/);
@@ -182,9 +193,17 @@ describe(`fuzz (seed ${SEED})`, () => {
     expect(mentions).toHaveLength(0);
   });
 
+  it('writes no uploaded file anywhere (multipart bodies are refused, not parsed)', () => {
+    const uploads = readdirSync(tmpdir()).filter((name) => /^upload_/.test(name) && !uploadsBefore.has(name));
+    expect(uploads).toEqual([]);
+    expect(outcomes.filter((o) => o.request.label.includes('multipart')).every((o) => o.status === 415)).toBe(true);
+  });
+
   it('stays up without an unhandled rejection or uncaught exception, and says so on /healthz', async () => {
     expect(bot.child.exitCode).toBeNull();
-    expect(bot.output()).not.toMatch(/unhandled rejection|uncaught|UnhandledPromiseRejection|FATAL ERROR|heap out of memory/i);
+    expect(bot.output()).not.toMatch(
+      /unhandled rejection|uncaught|UnhandledPromiseRejection|FATAL ERROR|heap out of memory/i,
+    );
     const health = await fetch(`${bot.url}/healthz`);
     expect(health.status).toBe(200);
     expect((await health.json()).status).toBe('ok');
@@ -194,9 +213,16 @@ describe(`fuzz (seed ${SEED})`, () => {
     const before = connector.delivered().length;
     const res = await bot.send(channelMessage('help', { serviceUrl: connector.url }));
     expect(res.status).toBe(200);
-    await connector.waitFor((calls) => calls.length > before && connector.delivered().length > before, 15_000, 'the help reply');
-    const reply = connector.delivered().slice(before).find((c) => c.body?.attachments?.length);
+    await connector.waitFor(
+      (calls) => calls.length > before && connector.delivered().length > before,
+      15_000,
+      'the help reply',
+    );
+    const reply = connector
+      .delivered()
+      .slice(before)
+      .find((c) => c.body?.attachments?.length);
     expect(reply).toBeDefined();
-    expect(cardText(reply!.body.attachments[0].content).replace(/[\u200B]/g, '')).toContain('show pending actions');
+    expect(cardText(reply!.body.attachments[0].content).replace(/[\u200B\u2060]/g, '')).toContain('show pending actions');
   });
 });

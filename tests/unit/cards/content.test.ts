@@ -45,7 +45,7 @@ function visibleText(card: AdaptiveCard): string {
     else if (value && typeof value === 'object') Object.entries(value).forEach(([k, v]) => visit(v, k));
   };
   visit(card, '');
-  return out.join('\n').replace(/\u200B/g, '').replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  return out.join('\n').replace(/[\u200B\u2060]/g, '').replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 function findElement(value: unknown, type: string): unknown {

@@ -1,9 +1,9 @@
-import { escapeText, truncate, ZERO_WIDTH_SPACE } from '../../../src/cards/text';
+import { escapeText, truncate, WORD_JOINER } from '../../../src/cards/text';
 import { HOSTILE_TEXT } from '../../helpers/cardFixtures';
 
 /** What a reader sees: zero-width spaces are invisible and backslash escapes disappear. */
 function visible(text: string): string {
-  return text.split(ZERO_WIDTH_SPACE).join('').replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  return text.split(WORD_JOINER).join('').replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 const FORBIDDEN = ['](', '![', '<at', '</', '://', 'www.', 'mailto:', '**', '&lt;', '{{'];
@@ -28,8 +28,8 @@ describe('escapeText', () => {
   });
 
   it('breaks bare domains and e-mail addresses so Teams cannot linkify them', () => {
-    expect(escapeText('evil.example')).toBe(`evil.${ZERO_WIDTH_SPACE}example`);
-    expect(escapeText('ann@contoso.com')).toBe(`ann@contoso.${ZERO_WIDTH_SPACE}com`);
+    expect(escapeText('evil.example')).toBe(`evil.${WORD_JOINER}example`);
+    expect(escapeText('ann@contoso.com')).toBe(`ann@contoso.${WORD_JOINER}com`);
     expect(escapeText('version 10.0.19045')).toBe('version 10.0.19045');
   });
 
