@@ -60,12 +60,17 @@ function botEnvironment(env, port) {
 }
 
 /** Starts the bot and resolves once /healthz answers. */
-async function startBot({ port, env }) {
-  const child = spawn(process.execPath, ['--no-deprecation', '--require', SWC_HOOK, path.join(ROOT, 'src', 'index.ts')], {
-    cwd: ROOT,
-    env: botEnvironment(env, port),
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+async function startBot({ port, env, track }) {
+  const child = spawn(
+    process.execPath,
+    ['--no-deprecation', '--require', SWC_HOOK, path.join(ROOT, 'src', 'index.ts')],
+    {
+      cwd: ROOT,
+      env: botEnvironment(env, port),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  track(child);
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, { child, timeoutMs: READY_TIMEOUT_MS, what: 'the bot' });
   return child;
 }
@@ -80,7 +85,7 @@ function headless(env) {
  * Starts the pinned Agents Playground against `appEndpoint` and resolves with the port it listens on.
  * Its mock connector's serviceUrl follows that port by itself (http://localhost:<port>/_connector).
  */
-async function startPlayground({ port, appEndpoint, env }) {
+async function startPlayground({ port, appEndpoint, env, track }) {
   const args = [PLAYGROUND_CLI, 'start', '-e', appEndpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -91,6 +96,7 @@ async function startPlayground({ port, appEndpoint, env }) {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(child);
   let listening;
   const listeningOn = new Promise((resolve) => (listening = resolve));
   const relay = (stream, out) => {
@@ -109,7 +115,9 @@ async function startPlayground({ port, appEndpoint, env }) {
   relay(child.stdout, process.stdout);
   relay(child.stderr, process.stderr);
   const exited = new Promise((_, reject) =>
-    child.once('exit', (code, signal) => reject(new Error(`the Playground exited (${code ?? signal}) before it listened`))),
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the Playground exited (${code ?? signal}) before it listened`)),
+    ),
   );
   const timeout = new Promise((_, reject) =>
     setTimeout(() => reject(new Error('the Playground did not start listening in time')), READY_TIMEOUT_MS).unref(),
@@ -160,15 +168,21 @@ async function main() {
   process.on('SIGTERM', () => stopAll(0));
 
   try {
-    say(`Starting Watchstander on http://localhost:${botPort} (simulated tenant, ${botEnvironment(env, botPort).STORE}) …`);
-    const bot = await startBot({ port: botPort, env });
-    children.push(bot);
+    say(
+      `Starting Watchstander on http://localhost:${botPort} (simulated tenant, ${botEnvironment(env, botPort).STORE}) …`,
+    );
+    const track = (child) => children.push(child);
+    const bot = await startBot({ port: botPort, env, track });
     bot.once('exit', (code) => {
       if (!stopping) process.stderr.write(`playground: the bot exited (${code}); stopping the Playground\n`);
       void stopAll(code || 1);
     });
-    const playground = await startPlayground({ port: playgroundPort, appEndpoint: `http://localhost:${botPort}/api/messages`, env });
-    children.push(playground.child);
+    const playground = await startPlayground({
+      port: playgroundPort,
+      appEndpoint: `http://localhost:${botPort}/api/messages`,
+      env,
+      track,
+    });
     playground.child.once('exit', (code) => {
       if (!stopping) process.stderr.write(`playground: the Playground exited (${code}); stopping the bot\n`);
       void stopAll(code || 1);
@@ -177,9 +191,13 @@ async function main() {
     say('');
     say(`Agents Playground: ${url}`);
     say('');
-    say(`  Open ${url} in a browser. You are Alex Wilber in the tenant of the mock context (.m365agentsplayground.yml).`);
+    say(
+      `  Open ${url} in a browser. You are Alex Wilber in the tenant of the mock context (.m365agentsplayground.yml).`,
+    );
     say('  - Personal Chat (open at start): the bot is installed and says hello; type "help" or "show devices".');
-    say('  - Teams Channel > "Security Operations" (team "Contoso Security"): click it to install the bot in the channel');
+    say(
+      '  - Teams Channel > "Security Operations" (team "Contoso Security"): click it to install the bot in the channel',
+    );
     say('    (welcome card, daily/weekly/monthly digests subscribed). In a channel, start a post with "@Watchstander"');
     say('    (pick it from the list), then a command: "@Watchstander show pending actions", "… digest daily".');
     say('  - Buttons work: "Run antivirus scan" on a device card starts a simulated scan and the card follows it.');
@@ -191,6 +209,4 @@ async function main() {
   }
 }
 
-if (require.main === module) void main();
-
-module.exports = { botEnvironment, startBot, startPlayground, stopChild, CONTEXT_FILE, DEFAULT_STORE };
+void main();

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     if (all) {
       mkdirSync(ALL, { recursive: true });
       process.stdout.write('Every sample variant:\n');
-      for (const sample of sampleCards()) await renderTo(renderer, sample.name, sample.card, join(ALL, sampleFileName(sample.name)));
+      for (const sample of sampleCards())
+        await renderTo(renderer, sample.name, sample.card, join(ALL, sampleFileName(sample.name)));
     }
   } finally {
     await renderer.close();

@@ -48,7 +48,8 @@ export interface LoggerOptions {
 }
 
 /** Field names whose values are secrets at any depth (case-insensitive): replaced whole, whatever they hold. */
-const SECRET_KEY = /^(password|passwd|secret|client_?secret|authorization|proxy-authorization|cookie|set-cookie|connection_?string|(access|refresh|id)?_?token|account_?key|api_?key|sig|x-api-key)$/i;
+const SECRET_KEY =
+  /^(password|passwd|secret|client_?secret|authorization|proxy-authorization|cookie|set-cookie|connection_?string|(access|refresh|id)?_?token|account_?key|api_?key|sig|x-api-key)$/i;
 
 /** How deep a logged object is walked; anything deeper is cut, so nothing escapes the scrubbing unseen. */
 const MAX_DEPTH = 8;
@@ -107,7 +108,8 @@ function scrubDeep(value: unknown, scrub: (s: string) => string, depth = 0, seen
       value instanceof Error ? { ...pino.stdSerializers.err(value) } : (value as Record<string, unknown>);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(source)) {
-      out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? '[redacted]' : scrubDeep(v, scrub, depth + 1, seen);
+      out[k] =
+        SECRET_KEY.test(k) && v !== undefined && v !== null ? '[redacted]' : scrubDeep(v, scrub, depth + 1, seen);
     }
     return out;
   } finally {

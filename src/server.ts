@@ -26,11 +26,24 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** Builds the restify server (not listening yet). */
 export function createServer(options: ServerOptions): Server {
   const server = restify.createServer({ name: 'watchstander', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+  // JSON only: the general body parser would also take multipart uploads, written to the temp dir by formidable
+  // before anyone is authenticated.
+  // (`maxBodySize` goes to restify 11's body reader; the restify 8 typings do not list it.)
+  const jsonOptions = { maxBodySize: MAX_BODY_BYTES, mapParams: false };
+  server.use(restify.plugins.jsonBodyParser(jsonOptions));
 
   server.post('/api/messages', async (req, res) => {
+    if (!/^application\/(.+\+)?json$/i.test(req.getContentType())) {
+      res.send(415, { error: 'expected a Bot Framework activity as application/json' });
+      return;
+    }
     const body: unknown = req.body;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+    if (
+      !body ||
+      typeof body !== 'object' ||
+      Array.isArray(body) ||
+      typeof (body as { type?: unknown }).type !== 'string'
+    ) {
       res.send(400, { error: 'expected a Bot Framework activity (a JSON object with a string "type")' });
       return;
     }

@@ -37,7 +37,8 @@ export const PREVIEWS: readonly Preview[] = [
 export function previewCards(samples: SampleCard[] = sampleCards()): { preview: Preview; card: unknown }[] {
   return PREVIEWS.map((preview) => {
     const sample = samples.find((s) => s.name === preview.sample);
-    if (!sample) throw new Error(`card preview ${preview.file}: no sample card named "${preview.sample}" in sampleCards()`);
+    if (!sample)
+      throw new Error(`card preview ${preview.file}: no sample card named "${preview.sample}" in sampleCards()`);
     return { preview, card: sample.card };
   });
 }

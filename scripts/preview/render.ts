@@ -54,7 +54,9 @@ export interface CardRenderer {
 }
 
 async function preparePage(page: Page): Promise<void> {
-  await page.setContent(`<!doctype html><html><head><meta charset="utf-8"></head><body><div id="card"></div></body></html>`);
+  await page.setContent(
+    `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="card"></div></body></html>`,
+  );
   await page.addStyleTag({ path: LIBRARY_CSS });
   await page.addStyleTag({ content: PAGE_CSS });
   await page.addScriptTag({ path: LIBRARY });

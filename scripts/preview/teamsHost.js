@@ -17,7 +17,8 @@
   'use strict';
   const AC = AdaptiveCards;
 
-  const FONT_FAMILY = "'Segoe UI', 'Segoe UI Web (West European)', 'Liberation Sans', 'Noto Sans', 'Noto Color Emoji', sans-serif";
+  const FONT_FAMILY =
+    "'Segoe UI', 'Segoe UI Web (West European)', 'Liberation Sans', 'Noto Sans', 'Noto Color Emoji', sans-serif";
 
   const foreground = {
     default: { default: '#242424', subtle: '#616161' },
@@ -78,7 +79,8 @@
 
   // ---- Markdown: the subset the card builders use ------------------------------------------------------------------
 
-  const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const escapeHtml = (s) =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
   /** Bold (`**x**`), italic (`_x_`, `*x*`) and backslash escapes of ASCII punctuation; everything else is literal. */
   function markdownToHtml(text) {
@@ -142,7 +144,10 @@
   }
 
   /** Point on a circle of radius r around (cx, cy) at `fraction` of a half turn from the left. */
-  const arcPoint = (cx, cy, r, fraction) => [cx - r * Math.cos(Math.PI * fraction), cy - r * Math.sin(Math.PI * fraction)];
+  const arcPoint = (cx, cy, r, fraction) => [
+    cx - r * Math.cos(Math.PI * fraction),
+    cy - r * Math.sin(Math.PI * fraction),
+  ];
 
   function gauge(chart) {
     const min = Number(chart.min ?? 0);
@@ -150,24 +155,56 @@
     const span = max - min || 1;
     const svg = el('svg', { viewBox: '0 0 220 130', width: 220, height: 130 });
     const [cx, cy, r] = [110, 110, 90];
-    const segments = Array.isArray(chart.segments) && chart.segments.length ? chart.segments : [{ size: span, color: 'neutral' }];
+    const segments =
+      Array.isArray(chart.segments) && chart.segments.length ? chart.segments : [{ size: span, color: 'neutral' }];
     let from = 0;
     segments.forEach((segment, i) => {
       const to = Math.min(1, from + Number(segment.size) / span);
       const [x1, y1] = arcPoint(cx, cy, r, from);
       const [x2, y2] = arcPoint(cx, cy, r, to);
-      svg.append(el('path', { d: `M ${x1} ${y1} A ${r} ${r} 0 0 1 ${x2} ${y2}`, fill: 'none', stroke: colorOf(segment.color, i), 'stroke-width': 18 }));
+      svg.append(
+        el('path', {
+          d: `M ${x1} ${y1} A ${r} ${r} 0 0 1 ${x2} ${y2}`,
+          fill: 'none',
+          stroke: colorOf(segment.color, i),
+          'stroke-width': 18,
+        }),
+      );
       from = to;
     });
     const value = Number(chart.value);
-    const shown = chart.valueFormat === 'Fraction' ? `${formatNumber(value)}/${formatNumber(max)}` : `${Math.round(((value - min) / span) * 100)}%`;
-    svg.append(el('text', { x: cx, y: chart.subLabel ? cy - 22 : cy - 8, 'text-anchor': 'middle', 'font-size': 22, 'font-weight': 600, fill: '#242424' }, shown));
+    const shown =
+      chart.valueFormat === 'Fraction'
+        ? `${formatNumber(value)}/${formatNumber(max)}`
+        : `${Math.round(((value - min) / span) * 100)}%`;
+    svg.append(
+      el(
+        'text',
+        {
+          x: cx,
+          y: chart.subLabel ? cy - 22 : cy - 8,
+          'text-anchor': 'middle',
+          'font-size': 22,
+          'font-weight': 600,
+          fill: '#242424',
+        },
+        shown,
+      ),
+    );
     if (chart.subLabel) {
-      svg.append(el('text', { x: cx, y: cy - 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#616161' }, chart.subLabel));
+      svg.append(
+        el('text', { x: cx, y: cy - 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#616161' }, chart.subLabel),
+      );
     }
     const box = document.createElement('div');
     box.append(svg);
-    box.append(legend(segments.filter((s) => s.legend).map((s, i) => ({ color: colorOf(s.color, i), text: `${s.legend}: ${formatNumber(Number(s.size))}` }))));
+    box.append(
+      legend(
+        segments
+          .filter((s) => s.legend)
+          .map((s, i) => ({ color: colorOf(s.color, i), text: `${s.legend}: ${formatNumber(Number(s.size))}` })),
+      ),
+    );
     return box;
   }
 
@@ -178,23 +215,45 @@
     const [c, r, w] = [70, 52, 22];
     const circumference = 2 * Math.PI * r;
     let offset = 0;
-    if (total === 0) svg.append(el('circle', { cx: c, cy: c, r, fill: 'none', stroke: CHART_COLORS.neutral, 'stroke-width': w }));
+    if (total === 0)
+      svg.append(el('circle', { cx: c, cy: c, r, fill: 'none', stroke: CHART_COLORS.neutral, 'stroke-width': w }));
     slices.forEach((slice, i) => {
       const length = (Number(slice.value) / total) * circumference;
       svg.append(
         el('circle', {
-          cx: c, cy: c, r, fill: 'none', stroke: colorOf(slice.color, i), 'stroke-width': w,
-          'stroke-dasharray': `${length} ${circumference - length}`, 'stroke-dashoffset': -offset, transform: `rotate(-90 ${c} ${c})`,
+          cx: c,
+          cy: c,
+          r,
+          fill: 'none',
+          stroke: colorOf(slice.color, i),
+          'stroke-width': w,
+          'stroke-dasharray': `${length} ${circumference - length}`,
+          'stroke-dashoffset': -offset,
+          transform: `rotate(-90 ${c} ${c})`,
         }),
       );
       offset += length;
     });
     if (chart.type === 'Chart.Donut') {
-      svg.append(el('text', { x: c, y: c + 6, 'text-anchor': 'middle', 'font-size': 18, 'font-weight': 600, fill: '#242424' }, String(total)));
+      svg.append(
+        el(
+          'text',
+          { x: c, y: c + 6, 'text-anchor': 'middle', 'font-size': 18, 'font-weight': 600, fill: '#242424' },
+          String(total),
+        ),
+      );
     }
     const box = document.createElement('div');
     box.className = 'ws-chart-row';
-    box.append(svg, legend((chart.data || []).map((d, i) => ({ color: colorOf(d.color, i), text: `${d.legend}: ${formatNumber(Number(d.value))}` }))));
+    box.append(
+      svg,
+      legend(
+        (chart.data || []).map((d, i) => ({
+          color: colorOf(d.color, i),
+          text: `${d.legend}: ${formatNumber(Number(d.value))}`,
+        })),
+      ),
+    );
     return box;
   }
 
@@ -212,20 +271,46 @@
     const y = (v) => top + (1 - (v - lo) / (hi - lo)) * (height - top - bottom);
     for (const v of [lo + pad, (lo + hi) / 2, hi - pad]) {
       svg.append(el('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: '#edebe9' }));
-      svg.append(el('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#616161' }, formatNumber(Math.round(v * 10) / 10)));
+      svg.append(
+        el(
+          'text',
+          { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#616161' },
+          formatNumber(Math.round(v * 10) / 10),
+        ),
+      );
     }
     series.forEach((s, i) => {
       const points = s.values.map((p, j) => `${x(j)},${y(Number(p.y))}`).join(' ');
-      svg.append(el('polyline', { points, fill: 'none', stroke: colorOf(s.color, i), 'stroke-width': 2.5, 'stroke-linejoin': 'round' }));
+      svg.append(
+        el('polyline', {
+          points,
+          fill: 'none',
+          stroke: colorOf(s.color, i),
+          'stroke-width': 2.5,
+          'stroke-linejoin': 'round',
+        }),
+      );
     });
     const first = series[0];
     if (first) {
       const values = first.values;
       svg.append(el('text', { x: left, y: height - 18, 'font-size': 11, fill: '#616161' }, String(values[0].x)));
-      svg.append(el('text', { x: width - right, y: height - 18, 'text-anchor': 'end', 'font-size': 11, fill: '#616161' }, String(values[values.length - 1].x)));
+      svg.append(
+        el(
+          'text',
+          { x: width - right, y: height - 18, 'text-anchor': 'end', 'font-size': 11, fill: '#616161' },
+          String(values[values.length - 1].x),
+        ),
+      );
     }
     if (chart.xAxisTitle) {
-      svg.append(el('text', { x: (left + width - right) / 2, y: height - 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#616161' }, chart.xAxisTitle));
+      svg.append(
+        el(
+          'text',
+          { x: (left + width - right) / 2, y: height - 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#616161' },
+          chart.xAxisTitle,
+        ),
+      );
     }
     const box = document.createElement('div');
     box.append(svg);
@@ -263,7 +348,8 @@
 
   const registry = new AC.CardObjectRegistry();
   AC.GlobalRegistry.populateWithDefaultElements(registry);
-  for (const [typeName, draw] of Object.entries(CHARTS)) registry.register(typeName, chartClass(typeName, draw), AC.Versions.v1_5);
+  for (const [typeName, draw] of Object.entries(CHARTS))
+    registry.register(typeName, chartClass(typeName, draw), AC.Versions.v1_5);
 
   // ---- Render ------------------------------------------------------------------------------------------------------
 

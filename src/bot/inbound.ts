@@ -49,7 +49,12 @@ const inboundActivitySchema = z
       })
       .passthrough(),
     channelData: z
-      .object({ tenant: namedId.nullish(), team: namedId.nullish(), channel: namedId.nullish(), eventType: optionalText(128) })
+      .object({
+        tenant: namedId.nullish(),
+        team: namedId.nullish(),
+        channel: namedId.nullish(),
+        eventType: optionalText(128),
+      })
       .passthrough()
       .nullish(),
     text: z.string().nullish(),
@@ -127,14 +132,21 @@ export async function processInbound(
   }
   let turnStarted = false;
   try {
-    const invokeResponse = await adapter.authenticateAndRun(authorization, parsed.activity, async (context: TurnContext) => {
-      turnStarted = true;
-      await app.run(context);
-    });
+    const invokeResponse = await adapter.authenticateAndRun(
+      authorization,
+      parsed.activity,
+      async (context: TurnContext) => {
+        turnStarted = true;
+        await app.run(context);
+      },
+    );
     return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
   } catch (error) {
     if (!turnStarted && (error as { statusCode?: number }).statusCode === 401) {
-      log.warn({ reason: (error as Error).message, activityType: parsed.activity.type }, 'refused an unauthenticated request');
+      log.warn(
+        { reason: (error as Error).message, activityType: parsed.activity.type },
+        'refused an unauthenticated request',
+      );
       return { status: 401, body: { error: 'Unauthorized' } };
     }
     const correlationId = randomUUID();

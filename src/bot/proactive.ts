@@ -75,18 +75,24 @@ export class ProactiveMessenger implements Messenger {
     const reference = conversation.reference as Partial<ConversationReference>;
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let n = 1; ; n++) {
-      await this.perTenant.acquire(conversation.tenantId ?? 'tenant');
-      await this.perConversation.acquire(conversationId);
+      const tenantSend = await this.perTenant.acquire(conversation.tenantId ?? 'tenant');
+      const conversationSend = await this.perConversation.acquire(conversationId);
       try {
         await attempt(reference);
         return;
       } catch (error) {
+        // Ended now: a wait for Retry-After must not hold a place in the windows.
+        tenantSend();
+        conversationSend();
         const status = statusOf(error);
         if (status === 403 || status === 404) throw new ConversationGoneError(conversationId, status);
         if (status === undefined || !RETRIABLE.has(status) || n >= maxAttempts) throw error;
         const delay = retryDelayMs(error, n, this.options.baseDelayMs ?? 500);
         this.log.warn({ conversationId, status, attempt: n, delayMs: delay }, `Teams ${what} throttled or failed; retrying`);
         await new Promise((r) => setTimeout(r, delay));
+      } finally {
+        tenantSend();
+        conversationSend();
       }
     }
   }

@@ -22,7 +22,11 @@ export interface ReplyRetryOptions {
   maxDelayMs?: number;
 }
 
-const RETRIED_TURNS = new Set<string>([ActivityTypes.Message, ActivityTypes.ConversationUpdate, ActivityTypes.InstallationUpdate]);
+const RETRIED_TURNS = new Set<string>([
+  ActivityTypes.Message,
+  ActivityTypes.ConversationUpdate,
+  ActivityTypes.InstallationUpdate,
+]);
 
 /** Adapter middleware that retries the replies of a turn on 412/429/502/504. */
 export class ReplyRetry implements Middleware {
@@ -49,9 +53,13 @@ export class ReplyRetry implements Middleware {
             return await send();
           } catch (error) {
             const status = statusOf(error);
-            if (status === undefined || !RETRIABLE_TEAMS_STATUSES.has(status) || attempt >= this.maxAttempts) throw error;
+            const retriable = status !== undefined && RETRIABLE_TEAMS_STATUSES.has(status);
+            if (!retriable || attempt >= this.maxAttempts) throw error;
             const delayMs = this.delayMs(error, attempt);
-            this.log.warn({ status, attempt, delayMs, activityType: context.activity.type }, 'Teams refused a reply for now; retrying');
+            this.log.warn(
+              { status, attempt, delayMs, activityType: context.activity.type },
+              'Teams refused a reply for now; retrying',
+            );
             await new Promise((resolve) => setTimeout(resolve, delayMs));
           }
         }

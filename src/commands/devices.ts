@@ -14,7 +14,9 @@ export async function devices(services: Services): Promise<Reply> {
   const list = await section('threatenedDevices', threatenedDevices(services.defender), services.log);
   const ctx = cardContext(services);
   if (isUnavailable(list)) {
-    return { cards: [noticeCard(ctx, { tone: 'warning', title: TITLE, text: `Section unavailable: ${list.unavailable}` })] };
+    return {
+      cards: [noticeCard(ctx, { tone: 'warning', title: TITLE, text: `Section unavailable: ${list.unavailable}` })],
+    };
   }
   return { cards: [devicesCard(ctx, { devices: list, total: list.length })] };
 }

@@ -12,8 +12,11 @@ import type { Messenger } from '../../src/messenger';
 import { cardContext, type Services } from '../../src/services';
 import { openStore } from '../../src/store';
 
-/** Services wired as `startWatch` wires them, minus Teams (a digest collection posts nothing). */
-export async function digestServices(simulatorUrl: string): Promise<Services> {
+/**
+ * Services wired as `startWatch` wires them, minus Teams (a digest collection posts nothing). Graph and Defender
+ * may be two simulator processes, as they are two services.
+ */
+export async function digestServices(simulatorUrl: string, defenderUrl = simulatorUrl): Promise<Services> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DEFENDER_SOURCE: 'simulated',
@@ -24,7 +27,7 @@ export async function digestServices(simulatorUrl: string): Promise<Services> {
   const log = createLogger({ level: 'silent' });
   const defender = createDefenderClient(config, {
     graphEndpoint: simulatorUrl,
-    defenderEndpoint: simulatorUrl,
+    defenderEndpoint: defenderUrl,
     timeoutMs: config.defenderTimeoutMs,
     logger: log,
   });

@@ -7,7 +7,7 @@
  * name and risk, isolation actions) and the three scores.
  */
 import { PAGE_LIMITS } from '../../src/simulator';
-import type { SimulatorProcess } from './simulatorProcess';
+import type { SplitTenant } from './simulatorProcess';
 
 /** One list of the lower bound. */
 export interface NeededList {
@@ -71,13 +71,13 @@ function dailyNeeds(since: Date, until: Date): Need[] {
 }
 
 /** Counts the items of each needed list on the simulator (one `$count` request each, made by the bench). */
-export async function dailyPagingBound(simulator: SimulatorProcess, since: Date, until: Date): Promise<PagingBound> {
+export async function dailyPagingBound(tenant: Pick<SplitTenant, 'get'>, since: Date, until: Date): Promise<PagingBound> {
   const lists: NeededList[] = [];
   for (const need of dailyNeeds(since, until)) {
     let items = need.fixedItems;
     if (items === undefined) {
       const query = [`$top=1`, `$count=true`, ...(need.filter ? [`$filter=${encodeURIComponent(need.filter)}`] : [])];
-      const body = await simulator.get(`${need.path}?${query.join('&')}`);
+      const body = await tenant.get(`${need.path}?${query.join('&')}`);
       items = Number(body['@odata.count']);
       if (!Number.isInteger(items)) throw new Error(`${need.path}: the simulator gave no @odata.count`);
     }

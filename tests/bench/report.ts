@@ -2,7 +2,7 @@
  * What a benchmark run reports: each scenario's figures (ratios of two quantities measured in the same run), the
  * machine it ran on, the table printed and the JSON written to `bench-results.json`.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** One figure of a scenario: a ratio, what it was computed from, and whether it meets its target. */
 export interface Figure {
@@ -37,6 +37,13 @@ export interface Machine {
   memoryGb: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the run started and when it ended: other work on the machine skews timings. */
+  loadAverage: { start: number; end?: number };
+}
+
+/** The 1-minute load average now. */
+export function loadNow(): number {
+  return Math.round(loadavg()[0] * 100) / 100;
 }
 
 /** The machine this process runs on. */
@@ -48,6 +55,7 @@ export function machine(): Machine {
     memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    loadAverage: { start: Math.round(loadavg()[0] * 100) / 100 },
   };
 }
 
@@ -75,5 +83,6 @@ export function table(results: readonly ScenarioResult[]): string {
 
 /** The machine in one line, for the table's caption. */
 export function machineLine(m: Machine): string {
-  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}`;
+  const load = `load average ${m.loadAverage.start}${m.loadAverage.end === undefined ? '' : ` → ${m.loadAverage.end}`}`;
+  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}, ${load}`;
 }

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { machine, machineLine, table, type ScenarioResult } from './report';
+import { loadNow, machine, machineLine, table, type ScenarioResult } from './report';
 import { chatThroughput } from './scenarios/chatThroughput';
 import { digestCalls } from './scenarios/digestCalls';
 import { digestFanOut } from './scenarios/digestFanOut';
@@ -38,6 +38,7 @@ function parseArgs(argv: string[]): { quick: boolean; only?: Set<string>; out: s
 
 async function main(): Promise<void> {
   const { quick, only, out } = parseArgs(process.argv.slice(2));
+  const host = machine();
   const started = Date.now();
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS) {
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     }
     process.stderr.write(`bench: ${scenario.ids.join(', ')} done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
   }
-  const host = machine();
+  host.loadAverage.end = loadNow();
   const report = {
     generatedAt: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',

@@ -112,3 +112,45 @@ export function statsDelta(before: SimulatorStats, after: SimulatorStats): { tot
   }
   return { total: after.total - before.total, byPath };
 }
+
+/**
+ * A tenant served as the cloud serves it: Microsoft Graph and Defender for Endpoint by two simulator processes
+ * (same seed, same records), so one service's work does not queue behind the other's on one event loop.
+ */
+export interface SplitTenant {
+  graph: SimulatorProcess;
+  defender: SimulatorProcess;
+  /** GETs a Graph (`/v1.0/…`) or Defender (`/api/…`) path from the process that serves it. */
+  get(path: string): Promise<any>;
+  /** Both processes' counters, added up. */
+  stats(): Promise<SimulatorStats>;
+  setLatency(ms: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the Graph and the Defender simulator processes of one tenant. */
+export async function startSplitTenant(size: TenantSize, latencyMs = 0): Promise<SplitTenant> {
+  const [graph, defender] = await Promise.all([startSimulatorProcess(size, latencyMs), startSimulatorProcess(size, latencyMs)]);
+  const both = [graph, defender];
+  return {
+    graph,
+    defender,
+    get: (path) => (path.startsWith('/v1.0/') ? graph : defender).get(path),
+    async stats() {
+      const [g, d] = await Promise.all(both.map((p) => p.stats()));
+      const sum = (a: Record<string, number>, b: Record<string, number>) => {
+        const out = { ...a };
+        for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+        return out;
+      };
+      return {
+        total: g.total + d.total,
+        byApi: sum(g.byApi, d.byApi),
+        byPath: sum(g.byPath, d.byPath),
+        byStatus: sum(g.byStatus, d.byStatus),
+      };
+    },
+    setLatency: async (ms) => void (await Promise.all(both.map((p) => p.setLatency(ms)))),
+    stop: async () => void (await Promise.all(both.map((p) => p.stop()))),
+  };
+}

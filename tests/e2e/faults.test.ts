@@ -51,50 +51,57 @@ async function ask(text: string, timeoutMs = 40_000): Promise<{ text: string; is
   const inThread = () =>
     connector
       .delivered()
-      .filter((c) => c.method === 'POST' && c.conversationId === activity.conversation.id && c.body?.type === 'message');
+      .filter(
+        (c) => c.method === 'POST' && c.conversationId === activity.conversation.id && c.body?.type === 'message',
+      );
   await connector.waitFor(() => inThread().length > 0, timeoutMs, `a reply to "${text}"`);
   const reply = inThread()[0].body;
   const cards = (reply.attachments ?? []).map((a: any) => plain(a.content));
   return { text: cards.length ? cards.join('\n') : String(reply.text ?? ''), isCard: cards.length > 0 };
 }
 
-describe.each(FAULT_KINDS.map((kind, i) => [kind, i] as [FaultKind, number]))('with every API call failing: %s', (kind, i) => {
-  beforeAll(async () => {
-    await fetch(`${simulator.url}/_simulator/requests`, { method: 'DELETE' });
-    simulator.tenant.setFaults({ rules: [{ path: '^/(v1\\.0|api)/', kind }], retryAfterSeconds: 1 });
-  });
-
-  afterAll(() => {
-    simulator.tenant.clearFaults();
-  });
-
-  it('answers every command with a card whose failed sections say unavailable, and delivers the digest', async () => {
-    const answers = await Promise.all(COMMANDS.map((command) => ask(command)));
-    const problems = answers.flatMap((answer, n) => {
-      const found: string[] = [];
-      if (!answer.isCard) found.push('no card');
-      if (kind !== 'loopingNextLink' && !/unavailable/i.test(answer.text)) found.push('nothing marked unavailable');
-      if (/Something went wrong|at \S+\.(ts|js):\d+/.test(answer.text)) found.push('an apology or a stack trace');
-      return found.map((problem) => `${COMMANDS[n]}: ${problem} (${answer.text.slice(0, 120)})`);
+describe.each(FAULT_KINDS.map((kind, i) => [kind, i] as [FaultKind, number]))(
+  'with every API call failing: %s',
+  (kind, i) => {
+    beforeAll(async () => {
+      await fetch(`${simulator.url}/_simulator/requests`, { method: 'DELETE' });
+      simulator.tenant.setFaults({ rules: [{ path: '^/(v1\\.0|api)/', kind }], retryAfterSeconds: 1 });
     });
-    expect(problems).toEqual([]);
-    // The digest is the digest (not an apology), whatever failed inside it.
-    expect(answers[COMMANDS.indexOf('digest daily')].text).toMatch(/daily/i);
-    if (kind === 'loopingNextLink') {
-      expect(answers.some((a) => /unavailable/i.test(a.text))).toBe(true);
-    }
-    const injected = simulator.tenant.requestLog().filter((e) => e.fault === kind);
-    expect(injected.length).toBeGreaterThan(0);
-  });
 
-  it('answers a scan click with a card', async () => {
-    const device = devices[i];
-    const res = await bot.send(cardClick('scan', { deviceId: device.id, scanType: 'Quick' }, `card-${kind}`, { serviceUrl: connector.url }));
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-    expect(plain(res.body.value)).not.toMatch(/at \S+\.(ts|js):\d+/);
-  });
-});
+    afterAll(() => {
+      simulator.tenant.clearFaults();
+    });
+
+    it('answers every command with a card whose failed sections say unavailable, and delivers the digest', async () => {
+      const answers = await Promise.all(COMMANDS.map((command) => ask(command)));
+      const problems = answers.flatMap((answer, n) => {
+        const found: string[] = [];
+        if (!answer.isCard) found.push('no card');
+        if (kind !== 'loopingNextLink' && !/unavailable/i.test(answer.text)) found.push('nothing marked unavailable');
+        if (/Something went wrong|at \S+\.(ts|js):\d+/.test(answer.text)) found.push('an apology or a stack trace');
+        return found.map((problem) => `${COMMANDS[n]}: ${problem} (${answer.text.slice(0, 120)})`);
+      });
+      expect(problems).toEqual([]);
+      // The digest is the digest (not an apology), whatever failed inside it.
+      expect(answers[COMMANDS.indexOf('digest daily')].text).toMatch(/daily/i);
+      if (kind === 'loopingNextLink') {
+        expect(answers.some((a) => /unavailable/i.test(a.text))).toBe(true);
+      }
+      const injected = simulator.tenant.requestLog().filter((e) => e.fault === kind);
+      expect(injected.length).toBeGreaterThan(0);
+    });
+
+    it('answers a scan click with a card', async () => {
+      const device = devices[i];
+      const res = await bot.send(
+        cardClick('scan', { deviceId: device.id, scanType: 'Quick' }, `card-${kind}`, { serviceUrl: connector.url }),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+      expect(plain(res.body.value)).not.toMatch(/at \S+\.(ts|js):\d+/);
+    });
+  },
+);
 
 describe('Teams connector failures', () => {
   it.each([

@@ -28,7 +28,11 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
 function forgedJwt(claims: Record<string, unknown>): string {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const head = base64url({ alg: 'RS256', typ: 'JWT', kid: 'forged-key' });
-  const body = base64url({ nbf: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) + 3600, ...claims });
+  const body = base64url({
+    nbf: Math.floor(Date.now() / 1000) - 60,
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    ...claims,
+  });
   return `${head}.${body}.${sign('sha256', Buffer.from(`${head}.${body}`), privateKey).toString('base64url')}`;
 }
 
@@ -51,12 +55,16 @@ async function post(bot: BotProcess, activity: unknown, authorization?: string) 
 
 /** Starts src/index.ts with exactly `env` (and PATH) and waits for it to exit. */
 function startAndExit(env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  return spawnSync(
+    process.execPath,
+    ['--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
 }
 
 const tempStore = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'ws-identity-')), 'watch.db')}`;
@@ -107,7 +115,8 @@ describe('with a Bot Framework identity (BOT_ID set)', () => {
     ];
     const answers = [];
     for (const activity of activities) {
-      for (const authorization of headers) answers.push({ authorization, ...(await post(bot, activity, authorization)) });
+      for (const authorization of headers)
+        answers.push({ authorization, ...(await post(bot, activity, authorization)) });
     }
     expect(answers.filter((a) => a.status !== 401).map((a) => `${a.status} ${a.authorization}`)).toEqual([]);
     for (const answer of answers) expect(JSON.parse(answer.text)).toEqual({ error: 'Unauthorized' });
@@ -128,7 +137,13 @@ describe('with a Bot Framework identity (BOT_ID set)', () => {
   it('writes neither the bot password nor any presented token to its log', async () => {
     const output = bot.output();
     expect(output).toMatch(/refused an unauthenticated request/);
-    for (const secret of [BOT_PASSWORD, forgedBotFramework, forgedUnknownIssuer, unsigned.split('.')[1], hmacJwt('no scheme')]) {
+    for (const secret of [
+      BOT_PASSWORD,
+      forgedBotFramework,
+      forgedUnknownIssuer,
+      unsigned.split('.')[1],
+      hmacJwt('no scheme'),
+    ]) {
       expect(output).not.toContain(secret);
     }
   });
@@ -136,7 +151,12 @@ describe('with a Bot Framework identity (BOT_ID set)', () => {
 
 describe('NODE_ENV=production', () => {
   it('refuses to start with an empty BOT_ID: exit code 1 and one line naming BOT_ID', () => {
-    const result = startAndExit({ NODE_ENV: 'production', DEFENDER_SOURCE: 'simulated', BOT_ID: '', STORE: tempStore() });
+    const result = startAndExit({
+      NODE_ENV: 'production',
+      DEFENDER_SOURCE: 'simulated',
+      BOT_ID: '',
+      STORE: tempStore(),
+    });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -155,7 +175,12 @@ describe('NODE_ENV=production', () => {
   });
 
   it('refuses a BOT_ID that is not a GUID with one line naming BOT_ID', () => {
-    const result = startAndExit({ NODE_ENV: 'production', DEFENDER_SOURCE: 'simulated', ...IDENTITY, BOT_ID: 'my-bot' });
+    const result = startAndExit({
+      NODE_ENV: 'production',
+      DEFENDER_SOURCE: 'simulated',
+      ...IDENTITY,
+      BOT_ID: 'my-bot',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/\bBOT_ID\b/)]);
   });
@@ -198,10 +223,21 @@ describe('secrets in the log', () => {
     const serviceUrl = connector.url;
     const bearer = `Bearer ${hmacJwt('a user token')}`;
     await post(bot, botAddedToTeam({ serviceUrl }), bearer);
-    for (const text of ['help', 'show devices', 'secure score', 'show pending actions', 'show incidents', 'digest daily']) {
+    for (const text of [
+      'help',
+      'show devices',
+      'secure score',
+      'show pending actions',
+      'show incidents',
+      'digest daily',
+    ]) {
       await post(bot, channelMessage(text, { serviceUrl }), bearer);
     }
-    await post(bot, cardClick('scan', { deviceId: FAKE_CLOUD_DEVICE_IDS[0], scanType: 'Quick' }, 'card-1', { serviceUrl }), bearer);
+    await post(
+      bot,
+      cardClick('scan', { deviceId: FAKE_CLOUD_DEVICE_IDS[0], scanType: 'Quick' }, 'card-1', { serviceUrl }),
+      bearer,
+    );
     await post(bot, cardClick('scan', { deviceId: 'a'.repeat(40), scanType: 'Full' }, 'card-2', { serviceUrl }));
     await post(bot, cardClick('scan', { deviceId: '../x' }, 'card-3', { serviceUrl }));
     // Teams refuses the next sends: the failures are logged.
@@ -214,7 +250,10 @@ describe('secrets in the log', () => {
 
   it('never logs BOT_PASSWORD, AZURE_CLIENT_SECRET, the storage key or a bearer token, working or failing', async () => {
     const wrongSecret = 'Wr0ng~client.secret_value-0815';
-    const [working, refused] = await Promise.all([startLiveBot(cloud.clientSecret, 'idgood'), startLiveBot(wrongSecret, 'idbad')]);
+    const [working, refused] = await Promise.all([
+      startLiveBot(cloud.clientSecret, 'idgood'),
+      startLiveBot(wrongSecret, 'idbad'),
+    ]);
     try {
       await Promise.all([exercise(working), exercise(refused)]);
       // The tracker of the started scan polls once more before the bots stop.

@@ -3,7 +3,7 @@
  * the pinned Playground), driven by headless Chromium through playwright-core as a person would use it — open the
  * team channel, @mention the bot, read its cards, click a button. Screenshots go to artifacts/playground/.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -19,6 +19,7 @@ const CHANNEL = 'Security Operations';
 /** Final machine-action statuses as the status card words them. */
 const FINAL_STATUS = /Status\s*(Succeeded|Failed|Timed out|Cancelled)/;
 
+let scratch: string | undefined;
 let run: PlaygroundRun | undefined;
 let browser: ChromiumSession | undefined;
 let page: Page;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const missing = chromiumMissing();
   if (missing) throw new Error(`The Agents Playground browser test needs Chromium. ${missing}`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const scratch = mkdtempSync(join(tmpdir(), 'ws-playground-'));
+  scratch = mkdtempSync(join(tmpdir(), 'ws-playground-'));
   run = await startPlaygroundScript({
     PLAYGROUND_STORE: `sqlite:${join(scratch, 'playground.db')}`,
     M365_AGENTS_PLAYGROUND_LOGFILE: join(scratch, 'playground.log'),
@@ -45,7 +46,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await run?.stop('SIGKILL');
+  // SIGTERM, not SIGKILL: the script then stops the bot and the Playground it started.
+  await run?.stop('SIGTERM');
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 /** Runs a step; on failure saves a screenshot and adds the end of the bot's and the Playground's output. */

@@ -72,7 +72,8 @@ test('SIGTERM lets in-flight work finish, refuses new work, leaves no claim held
   // A slow command and a scan click, both waiting on the simulated tenant when the signal comes.
   const command = post(channelMessage('show pending actions', { serviceUrl }));
   const click = post(cardClick('scan', { deviceId: device.id, scanType: 'Quick' }, 'card-1', { serviceUrl }));
-  const waitingOn = (method: string, path: RegExp) => proxy.inFlight().some((r) => r.method === method && path.test(r.path));
+  const waitingOn = (method: string, path: RegExp) =>
+    proxy.inFlight().some((r) => r.method === method && path.test(r.path));
   await waitUntil(
     async () =>
       waitingOn('GET', /^\/api\/investigations/) &&
@@ -101,7 +102,10 @@ test('SIGTERM lets in-flight work finish, refuses new work, leaves no claim held
 
   // The click in flight was answered with a card, and its scan reached Defender once.
   const clicked = await click;
-  expect(clicked).toMatchObject({ status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' } });
+  expect(clicked).toMatchObject({
+    status: 200,
+    body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' },
+  });
   expect(await exited).toBe(0);
   const scans = (await apiRequests()).filter((e) => e.method === 'POST' && /runAntiVirusScan$/i.test(e.path));
   expect(scans).toHaveLength(1);
@@ -114,8 +118,12 @@ test('SIGTERM lets in-flight work finish, refuses new work, leaves no claim held
   try {
     const now = new Date().toISOString();
     const live = async (table: 'claims' | 'intents') =>
-      (await stores.records.list<Claim<{ trackerId?: string }>>(table)).filter((r) => !r.value.doneAt && r.value.expiresAt > now);
-    expect((await live('claims')).map((r) => `${r.key} held by ${r.value.owner} until ${r.value.expiresAt}`)).toEqual([]);
+      (await stores.records.list<Claim<{ trackerId?: string }>>(table)).filter(
+        (r) => !r.value.doneAt && r.value.expiresAt > now,
+      );
+    expect((await live('claims')).map((r) => `${r.key} held by ${r.value.owner} until ${r.value.expiresAt}`)).toEqual(
+      [],
+    );
     const leaked: string[] = [];
     for (const intent of await live('intents')) {
       const trackerId = intent.value.data?.trackerId;

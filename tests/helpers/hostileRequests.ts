@@ -195,7 +195,13 @@ function hostileData(r: Prng, verb: unknown, allowHuge: boolean): unknown {
       return deep;
     }
     case 6:
-      return { action: verb, deviceId: badDeviceId(r), title: injected(), text: injected(), url: `https://${EVIL_HOST}` };
+      return {
+        action: verb,
+        deviceId: badDeviceId(r),
+        title: injected(),
+        text: injected(),
+        url: `https://${EVIL_HOST}`,
+      };
     default:
       return injected();
   }
@@ -320,7 +326,8 @@ function hostileMessage(r: Prng, serviceUrl: string, allowHuge: boolean): Hostil
   if (mention) activity.entities = [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: { ...BOT } }];
   if (r.chance(0.2)) activity.entities = hostileEntities(r);
   if (r.chance(0.15)) activity.value = hostileData(r, 'submit', false);
-  if (r.chance(0.1)) activity.attachments = [{ contentType: 'text/html', content: `<a href="https://${EVIL_HOST}">x</a>` }];
+  if (r.chance(0.1))
+    activity.attachments = [{ contentType: 'text/html', content: `<a href="https://${EVIL_HOST}">x</a>` }];
   if (r.chance(0.05)) activity.deliveryMode = 'expectReplies';
   const notes = r.chance(0.6) ? mutate(r, activity, false) : [];
   return json(`message ${notes.join(' ')}`, activity);
@@ -351,7 +358,9 @@ function hostileInvoke(r: Prng, serviceUrl: string, allowHuge: boolean): Hostile
       ]);
   activity.replyToId = r.chance(0.8) ? `1700000000${r.int(1e6)}` : wrongValue(r, false);
   const verb = r.chance(0.5) ? r.pick(REAL_VERBS) : r.pick(BOGUS_VERBS);
-  const actionType = r.chance(0.85) ? 'Action.Execute' : r.pick(['Action.Submit', 'Action.OpenUrl', 'action.execute', null, 7]);
+  const actionType = r.chance(0.85)
+    ? 'Action.Execute'
+    : r.pick(['Action.Submit', 'Action.OpenUrl', 'action.execute', null, 7]);
   activity.value = r.pick<() => unknown>([
     () => ({ action: { type: actionType, verb, data: hostileData(r, verb, allowHuge) }, trigger: 'manual' }),
     () => ({ action: { type: actionType, verb, data: hostileData(r, verb, false) }, trigger: 'automatic' }),
@@ -392,7 +401,13 @@ function otherActivity(r: Prng, serviceUrl: string): HostileRequest {
     hostileString(r, false).slice(0, 100) || 'x',
   ]);
   if (activity.type === 'conversationUpdate') {
-    activity.membersAdded = r.pick<unknown>([[{ id: BOT.id }], [{ id: 42 }], 'bot', [null], [{ id: BOT.id, name: '<at>x</at>' }]]);
+    activity.membersAdded = r.pick<unknown>([
+      [{ id: BOT.id }],
+      [{ id: 42 }],
+      'bot',
+      [null],
+      [{ id: BOT.id, name: '<at>x</at>' }],
+    ]);
     if (r.chance(0.3)) activity.membersRemoved = [{ id: BOT.id }];
     // Installs into made-up conversations: they may welcome, never act.
     activity.conversation = { ...activity.conversation, id: `19:fuzz${r.int(50)}@thread.tacv2` };
@@ -426,21 +441,48 @@ function rawRequest(r: Prng): HostileRequest {
     () => raw('type empty', 'POST', jsonHeaders, '{"type": ""}'),
     () => raw('bare message', 'POST', jsonHeaders, '{"type": "message"}'),
     () => raw('bare invoke', 'POST', jsonHeaders, '{"type": "invoke", "name": "adaptiveCard/action"}'),
-    () => raw('proto body', 'POST', jsonHeaders, '{"__proto__": {"type": "message"}, "constructor": {"prototype": {"x": 1}}}'),
+    () =>
+      raw(
+        'proto body',
+        'POST',
+        jsonHeaders,
+        '{"__proto__": {"type": "message"}, "constructor": {"prototype": {"x": 1}}}',
+      ),
     () => raw('text/plain', 'POST', { 'content-type': 'text/plain' }, '{"type":"message","text":"help"}'),
     () => raw('form', 'POST', { 'content-type': 'application/x-www-form-urlencoded' }, 'type=message&text=help'),
     () => raw('xml', 'POST', { 'content-type': 'application/xml' }, '<activity type="message"/>'),
+    () =>
+      raw(
+        'multipart upload',
+        'POST',
+        { 'content-type': 'multipart/form-data; boundary=fuzzboundary' },
+        '--fuzzboundary\r\nContent-Disposition: form-data; name="type"\r\n\r\nmessage\r\n' +
+          '--fuzzboundary\r\nContent-Disposition: form-data; name="file"; filename="../../evil.sh"\r\n' +
+          'Content-Type: application/x-sh\r\n\r\n#!/bin/sh\necho pwned\r\n--fuzzboundary--\r\n',
+      ),
     () => raw('no content type', 'POST', {}, '{"type":"message"}'),
     () => raw('bad charset', 'POST', { 'content-type': 'application/json; charset=utf-7' }, '{"type":"message"}'),
     () => raw('GET', 'GET', {}, ''),
     () => raw('PUT', 'PUT', jsonHeaders, '{"type":"message"}'),
     () => raw('DELETE', 'DELETE', {}, ''),
-    () => raw('deep array', 'POST', jsonHeaders, `{"type":"message","value":${'['.repeat(20_000)}${']'.repeat(20_000)}}`),
-    () => raw('deep object', 'POST', jsonHeaders, `{"type":"invoke","value":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`),
+    () =>
+      raw('deep array', 'POST', jsonHeaders, `{"type":"message","value":${'['.repeat(20_000)}${']'.repeat(20_000)}}`),
+    () =>
+      raw(
+        'deep object',
+        'POST',
+        jsonHeaders,
+        `{"type":"invoke","value":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`,
+      ),
     () => raw('over 2 MB', 'POST', jsonHeaders, JSON.stringify({ type: 'message', text: 'x'.repeat(3 * ONE_MB) })),
     () => raw('invalid UTF-8', 'POST', jsonHeaders, '{"type":"message","text":"\udcff\ud800"}'),
     () =>
-      raw('bearer in local mode', 'POST', { ...jsonHeaders, authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }, '{"type":"message"}'),
+      raw(
+        'bearer in local mode',
+        'POST',
+        { ...jsonHeaders, authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' },
+        '{"type":"message"}',
+      ),
   ];
   return r.pick(cases)();
 }

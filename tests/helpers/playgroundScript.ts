@@ -48,7 +48,7 @@ export async function startPlaygroundScript(env: Record<string, string>, timeout
     if (url) break;
     if (child.exitCode !== null) throw new Error(`npm run playground exited with ${child.exitCode}:\n${output}`);
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      child.kill('SIGTERM'); // the script stops what it started
       throw new Error(`npm run playground printed no URL within ${timeoutMs / 1000} s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

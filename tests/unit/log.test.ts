@@ -78,7 +78,16 @@ describe('createLogger', () => {
       },
       'settings',
     );
-    for (const value of ['p1-value', 'p2-value', 'p3-value', 'p4-value', 'p5-value', 'p6-value', 'p7-value', 'p8-value']) {
+    for (const value of [
+      'p1-value',
+      'p2-value',
+      'p3-value',
+      'p4-value',
+      'p5-value',
+      'p6-value',
+      'p7-value',
+      'p8-value',
+    ]) {
       expect(text()).not.toContain(value);
     }
     expect(lines()[0].request.headers['x-other']).toBe('visible');

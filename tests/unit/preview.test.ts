@@ -37,7 +37,15 @@ test('every card kind has one preview file, each built from an existing sample c
   const files = PREVIEWS.map((p) => p.file);
   expect(new Set(files).size).toBe(files.length);
   const shown = previewCards().map(({ preview }) => preview.sample);
-  for (const kind of ['welcome', 'help', 'daily digest', 'weekly digest', 'monthly digest', 'device', 'pending actions']) {
+  for (const kind of [
+    'welcome',
+    'help',
+    'daily digest',
+    'weekly digest',
+    'monthly digest',
+    'device',
+    'pending actions',
+  ]) {
     expect(shown).toContain(kind);
   }
   for (const { card } of previewCards()) expect(titleOf(card)).toBeTruthy();

@@ -1,13 +1,14 @@
 /**
  * P1–P3: the daily digest of a 10,000-device tenant — its requests against the paging lower bound, its wall time
- * against the critical path, and both against a naive per-device collector using the same client.
+ * against the critical path, and both against a naive per-device collector using the same client. Graph and
+ * Defender for Endpoint are two simulator processes, as they are two services.
  */
 import { naiveDailyDigest, NAIVE_CONCURRENCY } from '../naiveCollector';
 import { median, processCpuMs } from '../measure';
 import { dailyPagingBound } from '../pagingBound';
 import type { Figure, ScenarioResult } from '../report';
 import { digestServices, runDailyDigest, type DigestRun } from '../digestRun';
-import { startSimulatorProcess, statsDelta, type SimulatorProcess, type TenantSize } from '../simulatorProcess';
+import { startSplitTenant, statsDelta, type SplitTenant, type TenantSize } from '../simulatorProcess';
 
 /** The tenant of the issue's P1–P3. */
 export const DIGEST_TENANT: TenantSize = { devices: 10_000, alerts: 5_000, incidents: 500 };
@@ -27,26 +28,35 @@ interface MeasuredRun {
   arrivals: { atMs: number; path: string }[];
 }
 
-async function measuredRun(simulator: SimulatorProcess, services: Awaited<ReturnType<typeof digestServices>>): Promise<MeasuredRun> {
-  const before = await simulator.stats();
-  const cpuBefore = processCpuMs(simulator.child.pid);
+async function measuredRun(tenant: SplitTenant, services: Awaited<ReturnType<typeof digestServices>>): Promise<MeasuredRun> {
+  const before = await tenant.stats();
+  const pids = [tenant.graph.child.pid, tenant.defender.child.pid];
+  const cpuBefore = pids.map(processCpuMs);
   const clientCpu = process.cpuUsage();
   const startedAt = Date.now();
   const run = await runDailyDigest(services);
   const client = process.cpuUsage(clientCpu);
-  const cpuAfter = processCpuMs(simulator.child.pid);
-  const after = await simulator.stats();
-  const delta = statsDelta(before, after);
-  const log = (await simulator.get('/_simulator/requests')) as { requests: { seq: number; time: string; path: string }[] };
-  const arrivals = log.requests
-    .slice(-delta.total)
-    .map((r) => ({ atMs: Date.parse(r.time) - startedAt, path: r.path.split('?')[0] }))
-    .sort((a, b) => a.atMs - b.atMs);
+  const cpuAfter = pids.map(processCpuMs);
+  const delta = statsDelta(before, await tenant.stats());
+  const arrivals: { atMs: number; path: string }[] = [];
+  for (const simulator of [tenant.graph, tenant.defender]) {
+    const log = (await simulator.get('/_simulator/requests')) as { requests: { time: string; path: string }[] };
+    for (const r of log.requests) {
+      const atMs = Date.parse(r.time) - startedAt;
+      if (atMs >= 0) arrivals.push({ atMs, path: r.path.split('?')[0] });
+    }
+  }
+  arrivals.sort((a, b) => a.atMs - b.atMs);
+  let simulatorCpu: number | undefined = 0;
+  for (let i = 0; i < pids.length; i++) {
+    const [b, a] = [cpuBefore[i], cpuAfter[i]];
+    simulatorCpu = simulatorCpu === undefined || b === undefined || a === undefined ? undefined : simulatorCpu + a - b;
+  }
   return {
     run,
     requests: delta.total,
     byPath: delta.byPath,
-    simulatorCpuMs: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined,
+    simulatorCpuMs: simulatorCpu,
     clientCpuMs: Math.round((client.user + client.system) / 1000),
     arrivals,
   };
@@ -54,19 +64,19 @@ async function measuredRun(simulator: SimulatorProcess, services: Awaited<Return
 
 /** P1 and P2 (one tenant, latency 100 ms), then P3 (latency 20 ms). */
 export async function digestCalls(options: { quick: boolean }): Promise<ScenarioResult[]> {
-  const simulator = await startSimulatorProcess(DIGEST_TENANT);
+  const tenant = await startSplitTenant(DIGEST_TENANT);
   let p1p2: ScenarioResult[];
   try {
-    const services = await digestServices(simulator.url);
+    const services = await digestServices(tenant.graph.url, tenant.defender.url);
     // Warm-up: connections, JIT, the snapshot store; not measured.
     await runDailyDigest(services);
     await runDailyDigest(services);
 
-    await simulator.setLatency(P2_LATENCY_MS);
+    await tenant.setLatency(P2_LATENCY_MS);
     const runs: MeasuredRun[] = [];
-    for (let i = 0; i < (options.quick ? 3 : 5); i++) runs.push(await measuredRun(simulator, services));
+    for (let i = 0; i < (options.quick ? 3 : 5); i++) runs.push(await measuredRun(tenant, services));
     const first = runs[0];
-    const bound = await dailyPagingBound(simulator, first.run.window.since, first.run.window.until);
+    const bound = await dailyPagingBound(tenant, first.run.window.since, first.run.window.until);
 
     const requests = Math.max(...runs.map((r) => r.requests));
     const p1: Figure = {
@@ -113,7 +123,7 @@ export async function digestCalls(options: { quick: boolean }): Promise<Scenario
           wallMs: runs.map((r) => Math.round(r.run.wallMs)),
           criticalPathMs: criticalMs,
           longestChain: bound.lists.filter((l) => l.pages === bound.longestChain).map((l) => l.name),
-          // What else the wall time holds: the simulator's own CPU (one thread, shared by every request) and ours.
+          // What else the wall time holds: the simulators' own CPU (one thread per service) and the collector's.
           simulatorCpuMs: runs.map((r) => r.simulatorCpuMs),
           clientCpuMs: runs.map((r) => r.clientCpuMs),
           firstPageArrivalMs: Object.fromEntries(firstPages.map((a) => [a.path, a.atMs])),
@@ -122,27 +132,27 @@ export async function digestCalls(options: { quick: boolean }): Promise<Scenario
       },
     ];
   } finally {
-    await simulator.stop();
+    await tenant.stop();
   }
   return [...p1p2, await naiveComparison(options)];
 }
 
 async function naiveComparison(options: { quick: boolean }): Promise<ScenarioResult> {
   const tenant = options.quick ? QUICK_NAIVE_TENANT : DIGEST_TENANT;
-  const simulator = await startSimulatorProcess(tenant);
+  const servers = await startSplitTenant(tenant);
   try {
-    const services = await digestServices(simulator.url);
+    const services = await digestServices(servers.graph.url, servers.defender.url);
     await runDailyDigest(services);
-    await simulator.setLatency(P3_LATENCY_MS);
+    await servers.setLatency(P3_LATENCY_MS);
     const product: MeasuredRun[] = [];
-    for (let i = 0; i < 3; i++) product.push(await measuredRun(simulator, services));
+    for (let i = 0; i < 3; i++) product.push(await measuredRun(servers, services));
 
     const window = product[0].run.window;
-    const before = await simulator.stats();
+    const before = await servers.stats();
     const started = performance.now();
     const naive = await naiveDailyDigest(services.defender, window);
     const naiveMs = performance.now() - started;
-    const naiveRequests = statsDelta(before, await simulator.stats()).total;
+    const naiveRequests = statsDelta(before, await servers.stats()).total;
 
     const productRequests = Math.max(...product.map((r) => r.requests));
     const productMs = median(product.map((r) => r.run.wallMs));
@@ -179,6 +189,6 @@ async function naiveComparison(options: { quick: boolean }): Promise<ScenarioRes
       },
     };
   } finally {
-    await simulator.stop();
+    await servers.stop();
   }
 }

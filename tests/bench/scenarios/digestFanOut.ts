@@ -23,7 +23,7 @@ import { DIGEST_TENANT } from './digestCalls';
 const LATENCY_MS = 100;
 const TEAMS_SENDS_PER_SECOND = 50;
 /** Seconds from starting the bot to the fire (the bot starts in one to three). */
-const LEAD_SECONDS = 6;
+const LEAD_SECONDS = 5;
 
 const channelId = (i: number) => `19:benchChannel${String(i).padStart(5, '0')}@thread.tacv2`;
 
