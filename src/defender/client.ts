@@ -27,6 +27,7 @@ import {
   type FailedRequest,
 } from './errors';
 import { ApiHttpClient, type ApiHttpOptions } from './http';
+import { splitListPage } from './listPage';
 import type { RequestStats } from './middleware';
 import {
   deviceAvInfoSchema,
@@ -83,6 +84,12 @@ export interface DefenderClientOptions extends ApiHttpOptions {
 
 type Schema<T> = z.ZodType<T, z.ZodTypeDef, unknown>;
 
+/** A 2xx answer's status and body. */
+interface Answer {
+  status: number;
+  text: string;
+}
+
 interface PagedRead<T> {
   api: ApiName;
   path: string;
@@ -100,7 +107,7 @@ interface PagedRead<T> {
 }
 
 /** Pages of one list in flight at once after its first page (a long list costs two round trips, not one per page). */
-export const PARALLEL_PAGES = 4;
+export const PARALLEL_PAGES = 2;
 
 const PREFER_UNKNOWN_ENUMS = { Prefer: 'include-unknown-enum-members' };
 const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'informational', 'unknown'];
@@ -405,17 +412,14 @@ export class DefenderClient implements DefenderApi {
     const limit = limitOf({ api: read.api, method: 'GET', path: read.path }, read.limit) ?? Number.POSITIVE_INFINITY;
     const params = read.parallelPages ? { ...read.params, $count: true } : read.params;
     const url = new URL(this.endpoints[read.api] + read.path + queryString(params)).href;
-    const body = await this.getJson(read.api, url, read.headers, read.notFoundIsEmpty);
-    if (body === undefined) return;
-    const request = describe(read.api, 'GET', url);
-    const { items, nextLink } = this.readPage(request, body, read.schema);
+    const answer = await this.getText(read.api, url, read.headers, read.notFoundIsEmpty);
+    if (answer === undefined) return;
+    const { items, nextLink, total, pageSize } = this.readPage(describe(read.api, 'GET', url), answer, read.schema);
     const kept = items.length > limit ? items.slice(0, limit) : items;
     if (kept.length > 0) yield kept;
     const remaining = limit - kept.length;
     if (nextLink === undefined || remaining <= 0) return;
-    const total = isRecord(body) ? body['@odata.count'] : undefined;
-    const pageSize = isRecord(body) && Array.isArray(body.value) ? body.value.length : 0;
-    if (read.parallelPages && typeof total === 'number' && pageSize > 0) {
+    if (read.parallelPages && total !== undefined && pageSize > 0) {
       yield* this.skipPages(read, url, { total, pageSize, remaining });
     } else {
       yield* this.linkedPages(read, url, nextLink, remaining);
@@ -437,8 +441,8 @@ export class DefenderClient implements DefenderApi {
       if (page >= this.maxPages) throw new PagingError({ ...request, reason: 'page-limit', pages: page });
       url = next.href;
       seen.add(url);
-      const body = await this.getJson(read.api, url, read.headers);
-      const parsed = this.readPage(describe(read.api, 'GET', url), body, read.schema);
+      const answer = (await this.getText(read.api, url, read.headers))!;
+      const parsed = this.readPage(describe(read.api, 'GET', url), answer, read.schema);
       const kept = parsed.items.length > remaining ? parsed.items.slice(0, remaining) : parsed.items;
       remaining -= kept.length;
       if (kept.length > 0) yield kept;
@@ -469,23 +473,23 @@ export class DefenderClient implements DefenderApi {
       // URLSearchParams writes spaces as "+"; OData wants "%20" (see `queryString`).
       urls.push(url.href.replace(/\+/g, '%20'));
     }
-    const inFlight: Promise<unknown>[] = [];
+    const inFlight: Promise<Answer | undefined>[] = [];
     const fetchNext = () => {
       const url = urls[inFlight.length + started];
       if (url === undefined) return;
-      const body = this.getJson(read.api, url, read.headers);
+      const answer = this.getText(read.api, url, read.headers);
       // Awaited in order below; a page that fails while an earlier one is awaited is not an unhandled rejection.
-      body.catch(() => undefined);
-      inFlight.push(body);
+      answer.catch(() => undefined);
+      inFlight.push(answer);
     };
     let started = 0;
     for (let i = 0; i < PARALLEL_PAGES; i++) fetchNext();
     let remaining = list.remaining;
     for (const url of urls) {
-      const body = await inFlight.shift()!;
+      const answer = (await inFlight.shift()!)!;
       started++;
       fetchNext();
-      const { items } = this.readPage(describe(read.api, 'GET', url), body, read.schema);
+      const { items } = this.readPage(describe(read.api, 'GET', url), answer, read.schema);
       const kept = items.length > remaining ? items.slice(0, remaining) : items;
       remaining -= kept.length;
       if (kept.length > 0) yield kept;
@@ -493,17 +497,29 @@ export class DefenderClient implements DefenderApi {
     }
   }
 
-  /** The items of one list page (malformed ones skipped and logged) and its next link. */
-  private readPage<T>(request: FailedRequest, body: unknown, schema: Schema<T>): { items: T[]; nextLink?: string } {
-    if (!isRecord(body) || !Array.isArray(body.value)) {
+  /**
+   * The items of one list page (malformed ones skipped and logged), its next link, the count of the whole list when
+   * the answer gives it, and the number of items the page held. Items are parsed one at a time (see `listPage.ts`).
+   */
+  private readPage<T>(
+    request: FailedRequest,
+    answer: Answer,
+    schema: Schema<T>,
+  ): { items: T[]; nextLink?: string; total?: number; pageSize: number } {
+    const page = splitListPage(answer.text);
+    if (!page) {
+      parseJson(request, answer.status, answer.text); // throws when the body is not JSON at all
       throw new DefenderResponseError({ ...request, detail: 'a list answer has no "value" array' });
     }
-    const nextLink = body['@odata.nextLink'];
+    if (!page.items) throw new DefenderResponseError({ ...request, detail: 'a list answer has no "value" array' });
+    const nextLink = page.envelope['@odata.nextLink'];
     if (nextLink !== undefined && nextLink !== null && typeof nextLink !== 'string') {
       throw new DefenderResponseError({ ...request, detail: '"@odata.nextLink" is not a string' });
     }
+    const count = page.envelope['@odata.count'];
     const items: T[] = [];
-    body.value.forEach((raw, index) => {
+    page.items.forEach((text, index) => {
+      const raw = parseJson(request, answer.status, text);
       const parsed = schema.safeParse(raw);
       if (parsed.success) items.push(parsed.data);
       else {
@@ -514,7 +530,12 @@ export class DefenderClient implements DefenderApi {
         );
       }
     });
-    return { items, nextLink: nextLink ?? undefined };
+    return {
+      items,
+      nextLink: nextLink ?? undefined,
+      total: typeof count === 'number' ? count : undefined,
+      pageSize: page.items.length,
+    };
   }
 
   private async getOne<T>(api: ApiName, path: string, schema: Schema<T>): Promise<T> {
@@ -533,13 +554,19 @@ export class DefenderClient implements DefenderApi {
     return parseOne(request, parseJson(request, response.status, response.text), schema);
   }
 
-  /** GETs a JSON body; `undefined` only for an allowed 404 `ResourceNotFound`. */
-  private async getJson(
+  /** GETs a JSON body. */
+  private async getJson(api: ApiName, url: string): Promise<unknown> {
+    const answer = (await this.getText(api, url))!;
+    return parseJson(describe(api, 'GET', url), answer.status, answer.text);
+  }
+
+  /** GETs a 2xx body as text; `undefined` only for an allowed 404 `ResourceNotFound`. */
+  private async getText(
     api: ApiName,
     url: string,
     headers?: Record<string, string>,
     notFoundIsEmpty = false,
-  ): Promise<unknown> {
+  ): Promise<Answer | undefined> {
     const request = describe(api, 'GET', url);
     const response = await this.http.send({ api, method: 'GET', url, headers });
     if (response.status < 200 || response.status > 299) {
@@ -547,7 +574,7 @@ export class DefenderClient implements DefenderApi {
       if (notFoundIsEmpty && error.status === 404 && error.code === 'ResourceNotFound') return undefined;
       throw error;
     }
-    return parseJson(request, response.status, response.text);
+    return { status: response.status, text: response.text };
   }
 
   private machineId(id: string, template: string, method: 'GET' | 'POST'): string {

@@ -58,7 +58,10 @@ export class FireCoordinator implements RunCoordinator {
       const claim = await claims.claim<FireClaimData>(key, owner, leaseMs, now(), { attempts });
       if (!claim.won) return this.drop(key);
       if (attempts > MAX_FIRE_ATTEMPTS) {
-        log.warn({ key, attempts: attempts - 1 }, 'digest fire given up after repeated failures; the next fire covers it');
+        log.warn(
+          { key, attempts: attempts - 1 },
+          'digest fire given up after repeated failures; the next fire covers it',
+        );
         await claims.complete(key, owner, now());
         return this.drop(key);
       }

@@ -30,7 +30,11 @@ export interface FireOptions {
 }
 
 /** The subscriptions a fire posts to: of its kind and cron, created by the slot, not yet posted for it. */
-export function dueSubscriptions(services: Services, fire: Fire, subscriptions: readonly Subscription[]): Subscription[] {
+export function dueSubscriptions(
+  services: Services,
+  fire: Fire,
+  subscriptions: readonly Subscription[],
+): Subscription[] {
   const slot = fire.slot.toISOString();
   return subscriptions.filter(
     (s) =>
@@ -76,9 +80,13 @@ export async function runFire(services: Services, fire: Fire, options: FireOptio
       }
     });
   }
-  const unsettled = (result.posts.failed ?? 0) + (result.posts.held ?? 0) + (result.posts.stale ?? 0) + (result.posts.stopped ?? 0);
+  const unsettled =
+    (result.posts.failed ?? 0) + (result.posts.held ?? 0) + (result.posts.stale ?? 0) + (result.posts.stopped ?? 0);
   result.outcome = unsettled > 0 ? 'retry' : 'done';
-  log.info({ due: result.due, posts: result.posts, requests: collection.requests }, `${fire.kind} digest fire finished`);
+  log.info(
+    { due: result.due, posts: result.posts, requests: collection.requests },
+    `${fire.kind} digest fire finished`,
+  );
   return result;
 }
 

@@ -89,7 +89,10 @@ export async function postOnce(
     if (error instanceof ConversationGoneError) {
       await stores.subscriptions.removeConversation(subscription.conversationId);
       await stores.fires.complete(key, owner, services.now());
-      log.warn({ status: error.status }, 'the bot is no longer in the conversation: its digest subscriptions were removed');
+      log.warn(
+        { status: error.status },
+        'the bot is no longer in the conversation: its digest subscriptions were removed',
+      );
       return 'gone';
     }
     log.error({ err: error }, `${fire.kind} digest not posted; the next one lists the same items`);

@@ -125,7 +125,12 @@ function sortedNumbers(values: readonly (number | string)[]): number[] {
 }
 
 /** The latest allowed (hour, minute, second) at or before `upper`. */
-function latestTimeOfDay(hours: number[], minutes: number[], seconds: number[], upper: TimeOfDay): TimeOfDay | undefined {
+function latestTimeOfDay(
+  hours: number[],
+  minutes: number[],
+  seconds: number[],
+  upper: TimeOfDay,
+): TimeOfDay | undefined {
   const [uh, um, us] = upper;
   for (let h = hours.length - 1; h >= 0; h--) {
     const hour = hours[h];
@@ -187,7 +192,11 @@ function zonedParts(ms: number, timeZone: string): ZonedParts {
 }
 
 /** The instant (epoch ms) of a wall-clock date and time in a time zone. */
-function zonedTimeToUtc(date: { year: number; month: number; day: number }, [h, m, s]: TimeOfDay, timeZone: string): number {
+function zonedTimeToUtc(
+  date: { year: number; month: number; day: number },
+  [h, m, s]: TimeOfDay,
+  timeZone: string,
+): number {
   const wall = Date.UTC(date.year, date.month - 1, date.day, h, m, s);
   const offsetAt = (ms: number) => {
     const p = zonedParts(ms, timeZone);
@@ -202,7 +211,8 @@ function zonedTimeToUtc(date: { year: number; month: number; day: number }, [h, 
 export function describeCron(cron: string): string {
   const fields = cron.trim().split(/\s+/);
   const [minute, hour, dayOfMonth, month, dayOfWeek] = fields.length === 6 ? fields.slice(1) : fields;
-  const time = /^\d+$/.test(minute) && /^\d+$/.test(hour) ? `at ${hour.padStart(2, '0')}:${minute.padStart(2, '0')}` : '';
+  const time =
+    /^\d+$/.test(minute) && /^\d+$/.test(hour) ? `at ${hour.padStart(2, '0')}:${minute.padStart(2, '0')}` : '';
   const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
   if (dayOfMonth === '*' && month === '*' && dayOfWeek === '*' && time) return `every day ${time}`;
   if (dayOfMonth === '*' && month === '*' && /^[0-7]$/.test(dayOfWeek) && time) {

@@ -55,7 +55,11 @@ export class DigestScheduler implements SubscriptionListener {
     this.sweepTimer.unref();
     this.requestSweep();
     this.services.log.info(
-      { schedules: [...this.tasks.keys()], catchUpSeconds: this.services.config.catchUpSeconds, timeZone: this.timeZone },
+      {
+        schedules: [...this.tasks.keys()],
+        catchUpSeconds: this.services.config.catchUpSeconds,
+        timeZone: this.timeZone,
+      },
       'digest schedules started',
     );
   }
@@ -75,7 +79,8 @@ export class DigestScheduler implements SubscriptionListener {
     const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS)));
     const finished = await Promise.race([Promise.allSettled([...this.running]).then(() => 'finished' as const), grace]);
     clearTimeout(timer);
-    if (finished === 'timeout') this.services.log.warn('digest fires still running at shutdown: their claims are released');
+    if (finished === 'timeout')
+      this.services.log.warn('digest fires still running at shutdown: their claims are released');
     await this.coordinator.releaseAll();
   }
 
@@ -98,6 +103,7 @@ export class DigestScheduler implements SubscriptionListener {
       await task.destroy();
     }
     for (const [name, { kind, cron }] of wanted) {
+      if (this.stopping) return;
       if (this.tasks.has(name)) continue;
       const task = createTask(cron, (context: TaskContext) => this.onTick({ kind, cron, slot: context.date }), {
         name,
@@ -181,7 +187,10 @@ export class DigestScheduler implements SubscriptionListener {
       bySchedule.set(name, entry);
     }
     for (const [name, { kind, cron, members }] of bySchedule) {
-      const since = members.reduce((min, s) => ((s.lastSlot ?? s.createdAt) < min ? (s.lastSlot ?? s.createdAt) : min), '\uffff');
+      const since = members.reduce(
+        (min, s) => ((s.lastSlot ?? s.createdAt) < min ? (s.lastSlot ?? s.createdAt) : min),
+        '\uffff',
+      );
       const slot = latestSlot(cron, this.timeZone, new Date(since), now);
       if (!slot || !this.missed(name, slot)) continue;
       const slotIso = slot.toISOString();
@@ -189,7 +198,9 @@ export class DigestScheduler implements SubscriptionListener {
         fires.set(fireKey({ kind, cron, slot }), { kind, cron, slot });
       }
     }
-    for (const record of await stores.records.list<{ doneAt?: string; expiresAt: string }>('claims', { prefix: 'fire|' })) {
+    for (const record of await stores.records.list<{ doneAt?: string; expiresAt: string }>('claims', {
+      prefix: 'fire|',
+    })) {
       const claim = record.value;
       if (claim.doneAt || claim.expiresAt > now.toISOString() || this.coordinator.holds(record.key)) continue;
       const fire = parseFireKey(record.key);
@@ -233,7 +244,8 @@ export class DigestScheduler implements SubscriptionListener {
     return {
       info: (m: string) => log.info(m),
       warn: (m: string) => log.warn(m),
-      error: (m: string | Error, err?: Error) => log.error({ err: err ?? (m instanceof Error ? m : undefined) }, text(m)),
+      error: (m: string | Error, err?: Error) =>
+        log.error({ err: err ?? (m instanceof Error ? m : undefined) }, text(m)),
       debug: (m: string | Error, err?: Error) => log.debug({ err }, text(m)),
     };
   }

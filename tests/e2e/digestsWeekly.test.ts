@@ -8,7 +8,14 @@ import { describeChange, FIRST_SNAPSHOT } from '../../src/cards/scores';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { botAddedToTeam } from '../helpers/activities';
 import { startBot, type BotProcess } from '../helpers/botProcess';
-import { factAfter, factValue, postedDigests, tempStorePath, waitForDigest, type PostedDigest } from '../helpers/digests';
+import {
+  factAfter,
+  factValue,
+  postedDigests,
+  tempStorePath,
+  waitForDigest,
+  type PostedDigest,
+} from '../helpers/digests';
 import { startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
 
 jest.setTimeout(90_000);
@@ -42,7 +49,11 @@ async function api(path: string): Promise<any> {
 }
 
 /** The first weekly digest posted after `count` digests that satisfies `test`. */
-async function nextWeekly(count: number, test: (d: PostedDigest) => boolean, timeoutMs = 20_000): Promise<PostedDigest> {
+async function nextWeekly(
+  count: number,
+  test: (d: PostedDigest) => boolean,
+  timeoutMs = 20_000,
+): Promise<PostedDigest> {
   const match = () => postedDigests(connector, 'weekly').slice(count).find(test);
   await connector.waitFor(() => match() !== undefined, timeoutMs, 'a matching weekly digest');
   const digest = match()!;
@@ -53,7 +64,11 @@ async function nextWeekly(count: number, test: (d: PostedDigest) => boolean, tim
 test('the weekly digest shows the Secure Score change computed from the simulated history', async () => {
   const digest = await waitForDigest(connector, 'weekly', 1, 20_000);
   seenCards.push(digest.card);
-  const history = (await api('/v1.0/security/secureScores?$top=8')).value as { createdDateTime: string; currentScore: number; maxScore: number }[];
+  const history = (await api('/v1.0/security/secureScores?$top=8')).value as {
+    createdDateTime: string;
+    currentScore: number;
+    maxScore: number;
+  }[];
   const [latest] = history;
   const weekAgo = Date.parse(latest.createdDateTime) - 7 * 86_400_000 + 3_600_000;
   const before = history.find((s) => Date.parse(s.createdDateTime) <= weekAgo)!;

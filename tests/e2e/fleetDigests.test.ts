@@ -92,6 +92,8 @@ test('three instances, the one running a fire killed with SIGKILL and restarted:
   expect(takeovers.map((l) => l.key)).toContain(fireKey({ kind: 'daily', cron: CRON, slot }));
   if (process.env.WATCHSTANDER_REPORT) {
     const byInstance = everyProcess.map((b) => logLines(b.logs(), 'daily digest posted').length);
-    process.stdout.write(`fleet: ${JSON.stringify({ slots: sorted.length, byInstance, takeovers: takeovers.length })}\n`);
+    process.stdout.write(
+      `fleet: ${JSON.stringify({ slots: sorted.length, byInstance, takeovers: takeovers.length })}\n`,
+    );
   }
 });

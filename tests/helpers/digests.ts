@@ -40,7 +40,9 @@ export function postedDigests(connector: RecordingConnector, kind?: keyof typeof
     .filter((c) => c.call.conversationId === CHANNEL_ID)
     .map(({ card, activityId, call }) => {
       const text = plain(card);
-      const found = (Object.keys(DIGEST_TITLES) as (keyof typeof DIGEST_TITLES)[]).find((k) => text.includes(DIGEST_TITLES[k]));
+      const found = (Object.keys(DIGEST_TITLES) as (keyof typeof DIGEST_TITLES)[]).find((k) =>
+        text.includes(DIGEST_TITLES[k]),
+      );
       return found ? { kind: found, card, text, activityId, call } : undefined;
     })
     .filter((d): d is PostedDigest => d !== undefined && (!kind || d.kind === kind));

@@ -98,9 +98,10 @@ export async function chatThroughput(options: { quick: boolean }): Promise<Scena
       startEchoBot(),
     ]);
     await bot.send(botAddedToTeam({ serviceUrl: connector.url }));
-    // Warm-up of both processes (JIT, connection pools); not measured.
+    // Warm-up of both processes until their code is optimized (the echo bot needs seconds of load to reach its
+    // pace, and so does the bot); not measured.
     for (const [url, text] of [[echo.url, 'help'], [bot.url, 'help'], [bot.url, 'show pending actions']] as const) {
-      await phase(url, text, connector, options.quick ? 0.5 : 1);
+      await phase(url, text, connector, options.quick ? 1 : 3);
     }
     // Short phases in turn (echo, help, pending, echo, …): a machine whose load changes during the run moves the
     // three alike, so the ratios hold.

@@ -22,7 +22,11 @@ async function subscribeMany(services: Services, count: number, watermark?: stri
     const id = `19:channel${i}@thread.tacv2`;
     await services.stores.subscriptions.subscribe(id, 'daily', undefined, new Date(CREATED));
     if (watermark) {
-      await services.stores.subscriptions.markPosted(id, 'daily', { watermark, slot: '2025-06-01T08:00:00.000Z', at: watermark });
+      await services.stores.subscriptions.markPosted(id, 'daily', {
+        watermark,
+        slot: '2025-06-01T08:00:00.000Z',
+        at: watermark,
+      });
     }
   }
 }
@@ -57,7 +61,12 @@ describe('one collection per fire', () => {
 
   test('a subscription created after the slot waits for the next fire', async () => {
     const services = testServices({ defender: quietTenant(), env: { DIGEST_DAILY_CRON: DAILY } });
-    await services.stores.subscriptions.subscribe('19:late@thread.tacv2', 'daily', undefined, new Date('2025-06-02T08:00:01Z'));
+    await services.stores.subscriptions.subscribe(
+      '19:late@thread.tacv2',
+      'daily',
+      undefined,
+      new Date('2025-06-02T08:00:01Z'),
+    );
     expect(await runFire(services, FIRE, fireOptions)).toMatchObject({ due: 0 });
   });
 });
@@ -121,7 +130,13 @@ describe('fire claims across instances', () => {
   function coordinators(clock: TestClock) {
     const stores = memoryStores();
     const make = (owner: string) =>
-      new FireCoordinator({ claims: stores.fires, owner, leaseMs: 30_000, now: () => clock.now(), log: createLogger({ level: 'silent' }) });
+      new FireCoordinator({
+        claims: stores.fires,
+        owner,
+        leaseMs: 30_000,
+        now: () => clock.now(),
+        log: createLogger({ level: 'silent' }),
+      });
     return { stores, a: make('a'), b: make('b') };
   }
   const key = fireKey(FIRE);

@@ -85,7 +85,9 @@ export function secureScoreHistory(days: number, today = new Date('2025-06-02T00
  * The Defender API of a tenant with nothing in it but its scores: every list is empty, every call counts as one
  * request. `overrides` replace single operations.
  */
-export function quietTenant(overrides: Record<string, (...args: any[]) => unknown> = {}): DefenderClient & { calls: string[] } {
+export function quietTenant(
+  overrides: Record<string, (...args: any[]) => unknown> = {},
+): DefenderClient & { calls: string[] } {
   const calls: string[] = [];
   const base: Record<string, (...args: any[]) => unknown> = {
     getExposureScore: async () => ({ time: '2025-06-02T08:00:00Z', score: 31.5 }),

@@ -49,13 +49,17 @@ describe('latestSlot: the latest fire time, for catching up', () => {
   test.each(cases)('%s in %s, at %s, matches a second-by-second search', (cron, timeZone, nowIso, hours) => {
     const now = new Date(nowIso);
     const since = new Date(now.getTime() - hours * 3_600_000);
-    expect(latestSlot(cron, timeZone, since, now)?.toISOString()).toBe(bruteForceLatest(cron, timeZone, since, now)?.toISOString());
+    expect(latestSlot(cron, timeZone, since, now)?.toISOString()).toBe(
+      bruteForceLatest(cron, timeZone, since, now)?.toISOString(),
+    );
   });
 
   test('nothing after `since`: undefined (the subscription already had that slot)', () => {
     const now = new Date('2025-06-01T09:00:00Z');
     expect(latestSlot('0 8 * * *', 'UTC', new Date('2025-06-01T08:00:00Z'), now)).toBeUndefined();
-    expect(latestSlot('0 8 * * *', 'UTC', new Date('2025-06-01T07:59:59Z'), now)?.toISOString()).toBe('2025-06-01T08:00:00.000Z');
+    expect(latestSlot('0 8 * * *', 'UTC', new Date('2025-06-01T07:59:59Z'), now)?.toISOString()).toBe(
+      '2025-06-01T08:00:00.000Z',
+    );
   });
 
   test('a monthly cron on the last day of the month is found weeks back', () => {

@@ -19,7 +19,11 @@ function subscription(conversationId: string, watermark?: string): Subscription 
 }
 
 const at = (iso: string) => Date.parse(iso);
-const window = (since: string, until: string): DigestWindow => ({ since: new Date(since), until: new Date(until), first: false });
+const window = (since: string, until: string): DigestWindow => ({
+  since: new Date(since),
+  until: new Date(until),
+  first: false,
+});
 
 describe('the first digest covers the last period', () => {
   test('24 hours for the daily digest, 7 days for the weekly one', () => {
@@ -29,12 +33,20 @@ describe('the first digest covers the last period', () => {
 
   test('one calendar month for the monthly one, the day kept within the shorter month', () => {
     expect(firstPeriodStart('monthly', UNTIL).toISOString()).toBe('2025-02-28T08:00:00.000Z');
-    expect(firstPeriodStart('monthly', new Date('2024-03-31T09:00:00Z')).toISOString()).toBe('2024-02-29T09:00:00.000Z');
-    expect(firstPeriodStart('monthly', new Date('2025-01-15T09:00:00Z')).toISOString()).toBe('2024-12-15T09:00:00.000Z');
+    expect(firstPeriodStart('monthly', new Date('2024-03-31T09:00:00Z')).toISOString()).toBe(
+      '2024-02-29T09:00:00.000Z',
+    );
+    expect(firstPeriodStart('monthly', new Date('2025-01-15T09:00:00Z')).toISOString()).toBe(
+      '2024-12-15T09:00:00.000Z',
+    );
   });
 
   test('a subscription without a watermark gets the first-period window, marked first', () => {
-    expect(digestWindow('weekly', undefined, UNTIL)).toEqual({ since: new Date('2025-03-24T08:00:00.000Z'), until: UNTIL, first: true });
+    expect(digestWindow('weekly', undefined, UNTIL)).toEqual({
+      since: new Date('2025-03-24T08:00:00.000Z'),
+      until: UNTIL,
+      first: true,
+    });
   });
 });
 
@@ -53,7 +65,9 @@ describe('later digests cover everything since the watermark', () => {
 
 describe('subscriptions of one fire are grouped by watermark', () => {
   test('1,000 conversations with the same watermark make one group, so one card', () => {
-    const subs = Array.from({ length: 1000 }, (_, i) => subscription(`19:c${i}@thread.tacv2`, '2025-03-30T08:00:00.000Z'));
+    const subs = Array.from({ length: 1000 }, (_, i) =>
+      subscription(`19:c${i}@thread.tacv2`, '2025-03-30T08:00:00.000Z'),
+    );
     const groups = groupByWatermark('daily', subs, UNTIL);
     expect(groups).toHaveLength(1);
     expect(groups[0].subscriptions).toHaveLength(1000);
@@ -71,7 +85,9 @@ describe('subscriptions of one fire are grouped by watermark', () => {
       ],
       UNTIL,
     );
-    expect(groups.map((g) => [g.window.since.toISOString(), g.window.first, g.subscriptions.map((s) => s.conversationId)])).toEqual([
+    expect(
+      groups.map((g) => [g.window.since.toISOString(), g.window.first, g.subscriptions.map((s) => s.conversationId)]),
+    ).toEqual([
       ['2025-03-28T08:00:00.000Z', false, ['c']],
       ['2025-03-30T08:00:00.000Z', false, ['a', 'e']],
       ['2025-03-30T08:00:00.000Z', true, ['b', 'd']],
@@ -88,19 +104,27 @@ describe('new versus updated incidents', () => {
   const w = window('2025-03-30T08:00:00.000Z', '2025-03-31T08:00:00.000Z');
 
   test('created in the window: new, even if also updated since', () => {
-    expect(incidentChange({ createdAt: at('2025-03-30T09:00:00Z'), updatedAt: at('2025-03-31T07:00:00Z') }, w)).toBe('new');
+    expect(incidentChange({ createdAt: at('2025-03-30T09:00:00Z'), updatedAt: at('2025-03-31T07:00:00Z') }, w)).toBe(
+      'new',
+    );
   });
 
   test('created before the window and changed in it: updated', () => {
-    expect(incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-30T10:00:00Z') }, w)).toBe('updated');
+    expect(incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-30T10:00:00Z') }, w)).toBe(
+      'updated',
+    );
   });
 
   test('created before and changed after the window closed (during the collection): updated, and again next time', () => {
-    expect(incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-31T08:00:01Z') }, w)).toBe('updated');
+    expect(incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-31T08:00:01Z') }, w)).toBe(
+      'updated',
+    );
   });
 
   test('unchanged since before the window: not listed', () => {
-    expect(incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-29T10:00:00Z') }, w)).toBeUndefined();
+    expect(
+      incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-29T10:00:00Z') }, w),
+    ).toBeUndefined();
   });
 
   test('created after the window closed: not listed now, new in the next digest', () => {
@@ -111,9 +135,11 @@ describe('new versus updated incidents', () => {
 
   test('over consecutive windows every incident is listed as new exactly once, whatever its updates', () => {
     const edges = Array.from({ length: 11 }, (_, i) => Date.UTC(2025, 2, 1) + i * 86_400_000 + (i % 3) * 7_000);
-    const windows = edges.slice(1).map((until, i) => ({ since: new Date(edges[i]), until: new Date(until), first: false }));
+    const windows = edges
+      .slice(1)
+      .map((until, i) => ({ since: new Date(edges[i]), until: new Date(until), first: false }));
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const span = edges.at(-1)! - edges[0];
     for (let n = 0; n < 500; n++) {
       const createdAt = edges[0] + Math.floor(random() * span);
