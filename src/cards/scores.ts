@@ -100,7 +100,8 @@ export function scoreSections(ctx: CardContext, scores: ScoresView, options: Sco
     ]),
     sectionOf('Secure Score for Devices', scores.deviceSecureScore, (score) => [
       factSet([
-        fact('Secure Score for Devices', `${formatNumber(score.score)} / 100`),
+        // The API gives points (e.g. 535), not a percentage: no maximum is published with it.
+        fact('Secure Score for Devices', `${formatNumber(score.score)} points`),
         fact('7-day change', describeChange(score.change7d, true, options.noHistory)),
       ]),
     ]),
