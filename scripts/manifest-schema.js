@@ -87,7 +87,9 @@ function validateManifest(manifest) {
   if (typeof version !== 'string') return ['/manifestVersion is missing'];
   const validate = validatorFor(version);
   if (validate(manifest)) return [];
-  return validate.errors.map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+  return validate.errors.map(
+    (e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+  );
 }
 
 module.exports = { teamsSchemaDir, schemaVersions, loadSchema, validatorFor, validateManifest, isUri, isRegex };

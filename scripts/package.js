@@ -67,7 +67,8 @@ function substitute(text, vars, fallback = process.env, where = 'appPackage/mani
   const missing = new Set();
   const out = text.replace(PLACEHOLDER, (_, name) => {
     let value = vars[name];
-    if ((value === undefined || value === '') && fallback[name] !== undefined && fallback[name] !== '') value = fallback[name];
+    if ((value === undefined || value === '') && fallback[name] !== undefined && fallback[name] !== '')
+      value = fallback[name];
     if (value === undefined || (value === '' && !MAY_BE_EMPTY.has(name))) {
       missing.add(name);
       return '';
@@ -75,7 +76,9 @@ function substitute(text, vars, fallback = process.env, where = 'appPackage/mani
     return JSON.stringify(value).slice(1, -1);
   });
   if (missing.size) {
-    throw new Error(`${[...missing].join(', ')}: no value for \${{…}} in ${where} (set it in the env file, or run \`atk provision\` first)`);
+    throw new Error(
+      `${[...missing].join(', ')}: no value for \${{…}} in ${where} (set it in the env file, or run \`atk provision\` first)`,
+    );
   }
   return out;
 }
@@ -154,7 +157,9 @@ function schemaProblems(manifest) {
     return require('./manifest-schema').validateManifest(manifest);
   } catch (e) {
     if (e && e.code === 'MODULE_NOT_FOUND') {
-      console.warn('note: ajv or @microsoft/app-manifest is not installed; the manifest was not checked against its schema');
+      console.warn(
+        'note: ajv or @microsoft/app-manifest is not installed; the manifest was not checked against its schema',
+      );
       return [];
     }
     throw e;
@@ -172,7 +177,8 @@ function buildAppPackage({ envName = 'dev', root = ROOT, outDir, vars, fallback 
   const text = substitute(fs.readFileSync(path.join(appDir, 'manifest.json'), 'utf8'), values, fallback);
   const manifest = JSON.parse(text);
   const problems = schemaProblems(manifest);
-  if (problems.length) throw new Error(`appPackage/manifest.json does not match its schema:\n  ${problems.join('\n  ')}`);
+  if (problems.length)
+    throw new Error(`appPackage/manifest.json does not match its schema:\n  ${problems.join('\n  ')}`);
   for (const icon of ICONS) {
     if (!Object.values(manifest.icons).includes(icon)) throw new Error(`manifest icons do not name ${icon}`);
   }
@@ -197,7 +203,8 @@ function parseArgs(argv) {
     else if (a === '--help' || a === '-h') args.help = true;
     else throw new Error(`unknown argument ${a} (usage: node scripts/package.js [--env dev] [--out dir])`);
   }
-  if (!args.envName || !/^[A-Za-z0-9_-]+$/.test(args.envName)) throw new Error('--env needs an environment name such as dev');
+  if (!args.envName || !/^[A-Za-z0-9_-]+$/.test(args.envName))
+    throw new Error('--env needs an environment name such as dev');
   return args;
 }
 

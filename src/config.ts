@@ -110,7 +110,10 @@ export function loadConfig(env: Env = process.env): Config {
 
   const botId = get('BOT_ID') ?? '';
   if (nodeEnv === 'production' && !botId) {
-    throw new ConfigError('BOT_ID', 'required when NODE_ENV=production (an empty BOT_ID turns request authentication off)');
+    throw new ConfigError(
+      'BOT_ID',
+      'required when NODE_ENV=production (an empty BOT_ID turns request authentication off)',
+    );
   }
   const botType = oneOf('BOT_TYPE', get('BOT_TYPE') ?? (botId ? 'SingleTenant' : 'MultiTenant'), [
     'SingleTenant',
@@ -127,14 +130,24 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('BOT_PASSWORD', `required when BOT_ID is set and BOT_TYPE=${botType}`);
   }
 
-  const authorityHost = httpsUrl('AZURE_AUTHORITY_HOST', get('AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com');
-  const graphEndpoint = httpUrl('GRAPH_ENDPOINT', get('GRAPH_ENDPOINT') ?? 'https://graph.microsoft.com', defenderSource);
+  const authorityHost = httpsUrl(
+    'AZURE_AUTHORITY_HOST',
+    get('AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com',
+  );
+  const graphEndpoint = httpUrl(
+    'GRAPH_ENDPOINT',
+    get('GRAPH_ENDPOINT') ?? 'https://graph.microsoft.com',
+    defenderSource,
+  );
   const defenderEndpoint = httpUrl(
     'DEFENDER_ENDPOINT',
     get('DEFENDER_ENDPOINT') ?? 'https://api.security.microsoft.com',
     defenderSource,
   );
-  const defenderScope = scope('DEFENDER_SCOPE', get('DEFENDER_SCOPE') ?? 'https://api.securitycenter.microsoft.com/.default');
+  const defenderScope = scope(
+    'DEFENDER_SCOPE',
+    get('DEFENDER_SCOPE') ?? 'https://api.securitycenter.microsoft.com/.default',
+  );
   const azure = {
     tenantId: get('AZURE_TENANT_ID'),
     clientId: get('AZURE_CLIENT_ID'),
@@ -193,7 +206,13 @@ export function loadConfig(env: Env = process.env): Config {
         'seconds 2-3600',
       ),
     },
-    catchUpSeconds: integer('DIGEST_CATCHUP_SECONDS', get('DIGEST_CATCHUP_SECONDS') ?? '60', 1, 86400, 'seconds 1-86400'),
+    catchUpSeconds: integer(
+      'DIGEST_CATCHUP_SECONDS',
+      get('DIGEST_CATCHUP_SECONDS') ?? '60',
+      1,
+      86400,
+      'seconds 1-86400',
+    ),
     operators: accessList('SECURITY_OPERATORS', get('SECURITY_OPERATORS') ?? (simulated ? '*' : '')),
     approvers: accessList('SECURITY_APPROVERS', get('SECURITY_APPROVERS') ?? (simulated ? '*' : '')),
     approvalTtlHours: integer('APPROVAL_TTL_HOURS', get('APPROVAL_TTL_HOURS') ?? '24', 1, 24 * 30, 'hours 1-720'),
@@ -202,7 +221,13 @@ export function loadConfig(env: Env = process.env): Config {
     simulator: {
       url: get('SIMULATOR_URL') ? httpUrl('SIMULATOR_URL', get('SIMULATOR_URL')!, 'simulated') : undefined,
       devices: integer('SIMULATOR_DEVICES', get('SIMULATOR_DEVICES') ?? '25', 1, 1_000_000, 'a device count 1-1000000'),
-      latencyMs: integer('SIMULATOR_LATENCY_MS', get('SIMULATOR_LATENCY_MS') ?? '0', 0, 600_000, 'milliseconds 0-600000'),
+      latencyMs: integer(
+        'SIMULATOR_LATENCY_MS',
+        get('SIMULATOR_LATENCY_MS') ?? '0',
+        0,
+        600_000,
+        'milliseconds 0-600000',
+      ),
       faultRate: fraction('SIMULATOR_FAULT_RATE', get('SIMULATOR_FAULT_RATE') ?? '0'),
       seed: integer('SIMULATOR_SEED', get('SIMULATOR_SEED') ?? '42', 0, 2 ** 31 - 1, 'an integer seed'),
       actionStepSeconds: integer(
@@ -318,7 +343,8 @@ function accessList(name: string, value: string): AccessList {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const id of ids) {
-    if (!UUID.test(id)) throw new ConfigError(name, `expected *, none, or comma-separated Entra object ids, got "${id}"`);
+    if (!UUID.test(id))
+      throw new ConfigError(name, `expected *, none, or comma-separated Entra object ids, got "${id}"`);
   }
   return { everyone: false, ids: new Set(ids.map((id) => id.toLowerCase())) };
 }

@@ -34,7 +34,8 @@ export class Installations {
     if (!claim.won) return undefined;
     await stores.intents.complete(key, owner, this.services.now());
     if (conversation.type === 'channel') {
-      for (const kind of DIGEST_KINDS) await stores.subscriptions.subscribe(conversation.id, kind, undefined, this.services.now());
+      for (const kind of DIGEST_KINDS)
+        await stores.subscriptions.subscribe(conversation.id, kind, undefined, this.services.now());
       await this.schedule.subscriptionsChanged();
     }
     await stores.audit.record({

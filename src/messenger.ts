@@ -17,7 +17,9 @@ export class ConversationGoneError extends Error {
     readonly conversationId: string,
     readonly status: number,
   ) {
-    super(`Teams refused to post into ${conversationId} (HTTP ${status}): the bot was removed or the conversation is gone`);
+    super(
+      `Teams refused to post into ${conversationId} (HTTP ${status}): the bot was removed or the conversation is gone`,
+    );
     this.name = 'ConversationGoneError';
   }
 }

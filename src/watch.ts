@@ -42,7 +42,8 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   let simulator: RunningSimulator | undefined;
   let endpoints: Partial<DefenderClientOptions> = {};
   if (config.defenderSource === 'simulated') {
-    const url = config.simulator.url ?? (simulator = await startSimulator(simulatorOptionsFromConfig(config.simulator))).url;
+    const url =
+      config.simulator.url ?? (simulator = await startSimulator(simulatorOptionsFromConfig(config.simulator))).url;
     endpoints = { graphEndpoint: url, defenderEndpoint: url };
     log.info({ url, embedded: !!simulator }, 'using the simulated tenant');
   }
@@ -51,7 +52,8 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     timeoutMs: config.defenderTimeoutMs,
     logger: log.child({ part: 'defender' }),
   });
-  const credential = config.store.kind === 'azure' && config.store.accountUrl ? options.createCredential(config) : undefined;
+  const credential =
+    config.store.kind === 'azure' && config.store.accountUrl ? options.createCredential(config) : undefined;
   const stores = await openStore(config.store, credential);
 
   const adapter = createAdapter(config, log);

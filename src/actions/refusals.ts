@@ -13,8 +13,7 @@ export const NOT_AN_OPERATOR =
 export const NOT_AN_APPROVER =
   'Only security approvers can approve or reject remediation requests. ' +
   'An administrator can add you to SECURITY_APPROVERS.';
-export const OWN_REQUEST =
-  'You asked for this yourself: a second person must approve or reject it (two-person rule).';
+export const OWN_REQUEST = 'You asked for this yourself: a second person must approve or reject it (two-person rule).';
 export const AUDIT_APPROVERS_ONLY = 'Only security approvers can see the audit log.';
 
 /** "antivirus scan", "automated investigation", "isolation", "release from isolation". */

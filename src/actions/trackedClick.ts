@@ -7,7 +7,7 @@ import { operationLabel } from '../cards/styles';
 import type { Claim } from '../store/claims';
 import type { TrackedOperation, Tracker } from '../store/trackers';
 import { audit } from './audit';
-import { clickedDevice, clickerOnly, replaceForAll, type ClickContext } from './clickContext';
+import { clickerOnly, replaceForAll, type ClickContext } from './clickContext';
 import { defenderComment } from './comment';
 import { byDeadline } from './deadline';
 import { claimIntent, inStartGrace, intentKey, type IntentData } from './intents';
@@ -30,7 +30,9 @@ export async function startFromClick(
 ): Promise<ClickOutcome> {
   const { services, click, names } = ctx;
   const { user, conversation } = click;
-  const device = await clickedDevice(ctx, deviceId);
+  // The device name is not awaited before Defender is called: a known name is used at once, otherwise it is looked
+  // up alongside the call (the action Defender returns names the device too), saving a round trip per click.
+  const device = { id: deviceId, name: names.known(deviceId) ?? deviceId };
   const auditClick = (outcome: 'allowed' | 'refused' | 'duplicate', detail?: string) =>
     audit(services, { user, action: clickAction(operation), device, outcome, detail, conversationId: conversation.id });
 

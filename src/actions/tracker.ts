@@ -146,10 +146,13 @@ export class ActionTracker {
     if (this.stopped) return;
     clearTimeout(this.timers.get(id));
     // setTimeout holds at most ~24.8 days; a longer wait is simply re-checked then.
-    const timer = setTimeout(() => {
-      this.timers.delete(id);
-      this.run(this.check(id));
-    }, Math.min(Math.max(0, delayMs), 2 ** 31 - 1));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        this.run(this.check(id));
+      },
+      Math.min(Math.max(0, delayMs), 2 ** 31 - 1),
+    );
     timer.unref();
     this.timers.set(id, timer);
   }

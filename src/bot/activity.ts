@@ -51,12 +51,14 @@ export function conversationOf(activity: Partial<Activity>, now: Date): Conversa
 /** The command text of a message: mentions and markup removed, spaces collapsed. */
 export function commandText(activity: Partial<Activity>): string {
   const text = typeof activity.text === 'string' ? activity.text.slice(0, 4096) : '';
-  return text
-    .replace(/<at>[^<]*<\/at>/gi, ' ')
-    .replace(/<[^>]{0,200}>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    // Text copied from a card carries the zero-width characters that escaping inserted.
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/<at>[^<]*<\/at>/gi, ' ')
+      .replace(/<[^>]{0,200}>/g, ' ')
+      .replace(/&nbsp;/g, ' ')
+      // Text copied from a card carries the zero-width characters that escaping inserted.
+      .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }

@@ -88,7 +88,10 @@ export class ProactiveMessenger implements Messenger {
         if (status === 403 || status === 404) throw new ConversationGoneError(conversationId, status);
         if (status === undefined || !RETRIABLE.has(status) || n >= maxAttempts) throw error;
         const delay = retryDelayMs(error, n, this.options.baseDelayMs ?? 500);
-        this.log.warn({ conversationId, status, attempt: n, delayMs: delay }, `Teams ${what} throttled or failed; retrying`);
+        this.log.warn(
+          { conversationId, status, attempt: n, delayMs: delay },
+          `Teams ${what} throttled or failed; retrying`,
+        );
         await new Promise((r) => setTimeout(r, delay));
       } finally {
         tenantSend();

@@ -47,7 +47,9 @@ export class SlidingWindowLimiter {
   /** Counts a send now and returns its release, or returns how long to wait (ms) before trying again. */
   reserve(key: string): ReleaseSend | number {
     const now = this.now();
-    const counted = (this.sends.get(key) ?? []).filter((s) => s.endedAt === undefined || s.endedAt > now - this.limit.windowMs);
+    const counted = (this.sends.get(key) ?? []).filter(
+      (s) => s.endedAt === undefined || s.endedAt > now - this.limit.windowMs,
+    );
     if (counted.length < this.limit.max) {
       const send: Send = {};
       counted.push(send);

@@ -94,15 +94,23 @@ export function createTeamsApp(adapter: TeamsAdapter, config: Config, log: Logge
   app.activity(ActivityTypes.InstallationUpdate, async (context) => {
     const action = String(context.activity.action ?? '');
     if (action.startsWith('add')) await install(context);
-    else if (action.startsWith('remove')) await handlers.uninstall(baseConversationId(context.activity.conversation.id));
+    else if (action.startsWith('remove'))
+      await handlers.uninstall(baseConversationId(context.activity.conversation.id));
   });
 
   app.activity(ActivityTypes.Message, async (context) => {
     const conversation = conversationOf(context.activity, new Date());
     await handlers.seen(conversation);
-    const reply = await handlers.command({ text: commandText(context.activity), user: personOf(context.activity), conversation });
+    const reply = await handlers.command({
+      text: commandText(context.activity),
+      user: personOf(context.activity),
+      conversation,
+    });
     const activity = reply.cards.length
-      ? MessageFactory.carousel(reply.cards.map((card) => CardFactory.adaptiveCard(card)), reply.text)
+      ? MessageFactory.carousel(
+          reply.cards.map((card) => CardFactory.adaptiveCard(card)),
+          reply.text,
+        )
       : MessageFactory.text(reply.text ?? '');
     if (reply.cards.length === 1) activity.attachmentLayout = 'list';
     await context.sendActivity(activity);
@@ -168,7 +176,9 @@ async function answerClick(context: TurnContext, outcome: ClickOutcome, log: Log
     const update = MessageFactory.attachment(CardFactory.adaptiveCard(outcome.card));
     update.id = context.activity.replyToId;
     // The invoke answer below already shows the card to the clicker; others see it through this update.
-    await context.updateActivity(update).catch((err: unknown) => log.warn({ err }, 'could not replace the card for everyone'));
+    await context
+      .updateActivity(update)
+      .catch((err: unknown) => log.warn({ err }, 'could not replace the card for everyone'));
   }
   await context.sendActivity({
     type: ActivityTypes.InvokeResponse,

@@ -54,8 +54,7 @@ export function noDeviceMatchCard(ctx: CardContext, view: NoDeviceMatchView): Ad
     tone: 'warning',
     title: 'No device matched',
     text:
-      `No device in Defender is named like “${view.query}”. ` +
-      'Try part of its name, or the command “show devices”.',
+      `No device in Defender is named like “${view.query}”. ` + 'Try part of its name, or the command “show devices”.',
     ...(suggestions.length > 0 ? { details: suggestions.slice(0, 5).map((s) => `Did you mean ${s}?`) } : {}),
   });
 }

@@ -69,10 +69,7 @@ export function deviceRowActions(ctx: CardContext, device: DeviceView): CardElem
     actionSet(
       [
         ...scanButtons(device.id),
-        showCard('More actions', [
-          ...responseButtons(device),
-          portalButton(ctx, { page: 'device', id: device.id }),
-        ]),
+        showCard('More actions', [...responseButtons(device), portalButton(ctx, { page: 'device', id: device.id })]),
       ],
       { spacing: 'Small' },
     ),

@@ -27,19 +27,16 @@ export function devicesCard(ctx: CardContext, view: DevicesView): AdaptiveCard {
   const devices = [...view.devices].sort(byThreat);
   const total = view.total ?? devices.length;
   return fitCard((maxRows) =>
-    adaptiveCard(
-      ctx,
-      [
-        cardTitle(`Devices with active alerts or high risk (${total.toLocaleString('en-US')})`),
-        subtleText('Buttons only request an action: each click is checked and recorded.', { size: 'Default' }),
-        ...listBody(devices, {
-          maxRows: Math.min(maxRows, DEVICE_ROWS),
-          total,
-          renderRows: (shown) => shown.map((d) => deviceRow(ctx, d)),
-          moreUrl: portalLink(ctx, { page: 'devices' }),
-          emptyText: 'No device has active alerts or a high risk score.',
-        }),
-      ],
-    ),
+    adaptiveCard(ctx, [
+      cardTitle(`Devices with active alerts or high risk (${total.toLocaleString('en-US')})`),
+      subtleText('Buttons only request an action: each click is checked and recorded.', { size: 'Default' }),
+      ...listBody(devices, {
+        maxRows: Math.min(maxRows, DEVICE_ROWS),
+        total,
+        renderRows: (shown) => shown.map((d) => deviceRow(ctx, d)),
+        moreUrl: portalLink(ctx, { page: 'devices' }),
+        emptyText: 'No device has active alerts or a high risk score.',
+      }),
+    ]),
   );
 }

@@ -172,11 +172,14 @@ export function dailyDigestCard(ctx: CardContext, view: DailyDigestView): Adapti
   }
   // Sort and count once; the fitting loop below only renders.
   const incidents = mapSection(view.incidents, summarizeIncidents);
-  const alerts = mapSection(view.newAlerts, (list): AlertSources => ({
-    total: list.length,
-    byService: countBy(list, (a) => a.serviceSource),
-    byDetection: countBy(list, (a) => a.detectionSource),
-  }));
+  const alerts = mapSection(
+    view.newAlerts,
+    (list): AlertSources => ({
+      total: list.length,
+      byService: countBy(list, (a) => a.serviceSource),
+      byDetection: countBy(list, (a) => a.detectionSource),
+    }),
+  );
   const devices = mapSection(view.threatenedDevices, (list) => [...list].sort(byThreat));
   return fitCard((maxRows) =>
     adaptiveCard(ctx, [
@@ -187,7 +190,12 @@ export function dailyDigestCard(ctx: CardContext, view: DailyDigestView): Adapti
         (summary) => incidentsBody(ctx, summary, maxRows),
         (summary) => summary.sorted.length,
       ),
-      sectionOf('New alerts', alerts, (sources) => alertsBody(ctx, sources, maxRows), (sources) => sources.total),
+      sectionOf(
+        'New alerts',
+        alerts,
+        (sources) => alertsBody(ctx, sources, maxRows),
+        (sources) => sources.total,
+      ),
       sectionOf(
         'Devices with active threats',
         devices,

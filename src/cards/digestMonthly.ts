@@ -5,15 +5,7 @@
  */
 import { countBy } from './aggregate';
 import { allQuietCard, digestHeader, secureScoreTrend } from './digestParts';
-import {
-  fact,
-  factSet,
-  subtleText,
-  table,
-  textBlock,
-  type AdaptiveCard,
-  type CardElement,
-} from './elements';
+import { fact, factSet, subtleText, table, textBlock, type AdaptiveCard, type CardElement } from './elements';
 import { formatTime, isPast, plural } from './format';
 import { adaptiveCard } from './frame';
 import { fitCard } from './limits';
@@ -255,8 +247,11 @@ export function monthlyDigestCard(ctx: CardContext, view: MonthlyDigestView): Ad
   return fitCard((maxRows) =>
     adaptiveCard(ctx, [
       ...digestHeader(ctx, 'monthly', view.period),
-      sectionOf('Machine actions', actions, (rows) => machineActionsBody(ctx, rows, maxRows), (rows) =>
-        rows.reduce((sum, r) => sum + r.total, 0),
+      sectionOf(
+        'Machine actions',
+        actions,
+        (rows) => machineActionsBody(ctx, rows, maxRows),
+        (rows) => rows.reduce((sum, r) => sum + r.total, 0),
       ),
       sectionOf(
         'Automated investigations by final state',

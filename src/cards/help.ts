@@ -80,23 +80,20 @@ export function hint(text: string): TextBlock {
 /** The help card, with a hint line first when `view.unknownText` is set. */
 export function helpCard(ctx: CardContext, view: HelpView): AdaptiveCard {
   return fitCard(() =>
-    adaptiveCard(
-      ctx,
-      [
-        ...(view.unknownText !== undefined ? [hint(view.unknownText)] : []),
-        cardTitle('Watchstander commands'),
-        subtleText(howToTalk(view.conversation, view.botName), { size: 'Default' }),
-        commandFacts(COMMANDS),
-        section('Subscriptions of this conversation', [subscriptionFacts(view.subscriptions)]),
-        section('Action center', [
-          textBlock(
-            'Microsoft offers no API to approve or reject the pending actions of automated investigations. ' +
-              '**show pending actions** lists them with the time left before they expire (7 days); ' +
-              'approve or reject them in the Action center.',
-          ),
-          portalButtonRow(ctx, { page: 'actionCenterPending' }, OPEN_ACTION_CENTER),
-        ]),
-      ],
-    ),
+    adaptiveCard(ctx, [
+      ...(view.unknownText !== undefined ? [hint(view.unknownText)] : []),
+      cardTitle('Watchstander commands'),
+      subtleText(howToTalk(view.conversation, view.botName), { size: 'Default' }),
+      commandFacts(COMMANDS),
+      section('Subscriptions of this conversation', [subscriptionFacts(view.subscriptions)]),
+      section('Action center', [
+        textBlock(
+          'Microsoft offers no API to approve or reject the pending actions of automated investigations. ' +
+            '**show pending actions** lists them with the time left before they expire (7 days); ' +
+            'approve or reject them in the Action center.',
+        ),
+        portalButtonRow(ctx, { page: 'actionCenterPending' }, OPEN_ACTION_CENTER),
+      ]),
+    ]),
   );
 }

@@ -36,9 +36,7 @@ export function incidentsCard(ctx: CardContext, view: IncidentsView): AdaptiveCa
   return fitCard((maxRows) =>
     adaptiveCard(ctx, [
       cardTitle(`Open incidents — ${filter} (${total.toLocaleString('en-US')})`),
-      ...(incidents.length > 0
-        ? [subtleText(`Newest first · ${severityCounts(incidents)}`, { size: 'Default' })]
-        : []),
+      ...(incidents.length > 0 ? [subtleText(`Newest first · ${severityCounts(incidents)}`, { size: 'Default' })] : []),
       ...listBody(incidents, {
         maxRows: Math.min(maxRows, INCIDENT_ROWS),
         total,

@@ -116,7 +116,13 @@ function summaryValue<T>(section: Section<T>, describe: (value: T) => string): s
 export function scoresSummary(scores: ScoresView): FactSet {
   return factSet([
     fact('Secure Score', summaryValue(scores.secureScore, secureScoreText)),
-    fact('Exposure score', summaryValue(scores.exposureScore, (s) => `${formatNumber(s.score)} (lower is better)`)),
-    fact('Secure Score for Devices', summaryValue(scores.deviceSecureScore, (s) => formatNumber(s.score))),
+    fact(
+      'Exposure score',
+      summaryValue(scores.exposureScore, (s) => `${formatNumber(s.score)} (lower is better)`),
+    ),
+    fact(
+      'Secure Score for Devices',
+      summaryValue(scores.deviceSecureScore, (s) => formatNumber(s.score)),
+    ),
   ]);
 }

@@ -18,7 +18,11 @@ export const PENDING_INVESTIGATIONS_FILTER = `state eq ${quote('PendingApproval'
 export async function pendingActions(services: Services): Promise<Reply> {
   const { defender, stores, log } = services;
   const [remediationRequests, pendingInvestigations, machineActions] = await Promise.all([
-    section('remediationRequests', stores.requests.pending().then((rs) => rs.map((r) => toRequestView(r))), log),
+    section(
+      'remediationRequests',
+      stores.requests.pending().then((rs) => rs.map((r) => toRequestView(r))),
+      log,
+    ),
     section(
       'pendingInvestigations',
       defender.listInvestigations({ filter: PENDING_INVESTIGATIONS_FILTER }).then((xs) => xs.map(toInvestigationView)),
@@ -30,5 +34,7 @@ export async function pendingActions(services: Services): Promise<Reply> {
       log,
     ),
   ]);
-  return { cards: [pendingActionsCard(cardContext(services), { remediationRequests, pendingInvestigations, machineActions })] };
+  return {
+    cards: [pendingActionsCard(cardContext(services), { remediationRequests, pendingInvestigations, machineActions })],
+  };
 }

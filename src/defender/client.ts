@@ -9,15 +9,7 @@
  */
 import type { z } from 'zod';
 import type { Config } from '../config';
-import type {
-  ApiName,
-  DefenderApi,
-  IncidentQuery,
-  IsolationType,
-  ListOptions,
-  PageStream,
-  ScanType,
-} from './api';
+import type { ApiName, DefenderApi, IncidentQuery, IsolationType, ListOptions, PageStream, ScanType } from './api';
 import { createCredential } from './credentials';
 import {
   DefenderResponseError,
@@ -427,7 +419,12 @@ export class DefenderClient implements DefenderApi {
   }
 
   /** The pages after the first, following `@odata.nextLink` one after the other. */
-  private async *linkedPages<T>(read: PagedRead<T>, firstUrl: string, firstNext: string, limit: number): AsyncGenerator<T[]> {
+  private async *linkedPages<T>(
+    read: PagedRead<T>,
+    firstUrl: string,
+    firstNext: string,
+    limit: number,
+  ): AsyncGenerator<T[]> {
     const origin = new URL(this.endpoints[read.api]).origin;
     const seen = new Set<string>([firstUrl]);
     let url = firstUrl;

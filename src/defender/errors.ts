@@ -109,9 +109,7 @@ export class DefenderApiError extends Error {
       return `Defender does not allow it${this.serverMessage ? `: ${this.serverMessage}` : ''}`;
     }
     if (status === 401) {
-      return (
-        'the access token was refused; check AZURE_TENANT_ID, the app credentials and admin consent in this tenant'
-      );
+      return 'the access token was refused; check AZURE_TENANT_ID, the app credentials and admin consent in this tenant';
     }
     if (status === 403) {
       const permission = this.missingPermission;

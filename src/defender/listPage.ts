@@ -126,7 +126,8 @@ function skipValue(text: string, i: number): number {
   let j = i;
   for (; j < text.length; j++) {
     const c = text.charCodeAt(j);
-    if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;
+    if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+      break;
   }
   if (j === i) throw new MalformedJson();
   return j;

@@ -7,11 +7,26 @@
  */
 import { z } from 'zod';
 
-const text = z.string().nullish().transform((v) => v ?? '');
-const optionalText = z.string().nullish().transform((v) => v ?? undefined);
-const date = z.string().nullish().transform((v) => v ?? undefined);
-const num = z.number().nullish().transform((v) => v ?? undefined);
-const strings = z.array(z.string()).nullish().transform((v) => v ?? []);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
+const date = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
+const num = z
+  .number()
+  .nullish()
+  .transform((v) => v ?? undefined);
+const strings = z
+  .array(z.string())
+  .nullish()
+  .transform((v) => v ?? []);
 
 // ---- Microsoft Graph security v1.0 --------------------------------------------------------------------------
 
@@ -52,13 +67,19 @@ export const incidentSchema = z.object({
   description: text,
   incidentWebUrl: optionalText,
   createdDateTime: z.string(),
-  lastUpdateDateTime: z.string().nullish().transform((v) => v ?? ''),
+  lastUpdateDateTime: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
   assignedTo: optionalText,
   severity,
   status: text,
   classification: optionalText,
   determination: optionalText,
-  alerts: z.array(graphAlertSchema).nullish().transform((v) => v ?? undefined),
+  alerts: z
+    .array(graphAlertSchema)
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
@@ -71,7 +92,10 @@ export const secureScoreSchema = z.object({
   createdDateTime: z.string(),
   currentScore: z.number(),
   maxScore: z.number(),
-  averageComparativeScores: z.array(averageComparativeScoreSchema).nullish().transform((v) => v ?? []),
+  averageComparativeScores: z
+    .array(averageComparativeScoreSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type SecureScore = z.infer<typeof secureScoreSchema>;
 
@@ -85,7 +109,10 @@ export const secureScoreControlProfileSchema = z.object({
   actionUrl: optionalText,
   implementationCost: optionalText,
   userImpact: optionalText,
-  deprecated: z.boolean().nullish().transform((v) => v ?? false),
+  deprecated: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 });
 export type SecureScoreControlProfile = z.infer<typeof secureScoreControlProfileSchema>;
 
@@ -114,8 +141,14 @@ export type Machine = z.infer<typeof machineSchema>;
 /** Defender for Endpoint alert (carries the device and automated-investigation state). */
 export const mdeAlertSchema = z.object({
   id: z.string(),
-  incidentId: z.union([z.number(), z.string()]).nullish().transform((v) => (v == null ? undefined : String(v))),
-  investigationId: z.union([z.number(), z.string()]).nullish().transform((v) => (v == null ? undefined : String(v))),
+  incidentId: z
+    .union([z.number(), z.string()])
+    .nullish()
+    .transform((v) => (v == null ? undefined : String(v))),
+  investigationId: z
+    .union([z.number(), z.string()])
+    .nullish()
+    .transform((v) => (v == null ? undefined : String(v))),
   investigationState: optionalText,
   title: text,
   severity: text,
@@ -213,8 +246,14 @@ export const recommendationSchema = z.object({
   vendor: optionalText,
   recommendationCategory: text,
   severityScore: num,
-  publicExploit: z.boolean().nullish().transform((v) => v ?? false),
-  activeAlert: z.boolean().nullish().transform((v) => v ?? false),
+  publicExploit: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  activeAlert: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   associatedThreats: strings,
   remediationType: optionalText,
   status: text,

@@ -110,14 +110,12 @@ export async function collectMonthly(source: CollectSource, widest: DigestWindow
     section('investigations', investigationsOf(defender, widest), log),
     section(
       'remediationTasks',
-      defender
-        .listRemediationTasks()
-        .then((list) =>
-          list.map((t) => ({
-            view: toRemediationTaskView(t),
-            changedAt: timeOf(t.statusLastModifiedOn ?? t.createdOn, 0),
-          })),
-        ),
+      defender.listRemediationTasks().then((list) =>
+        list.map((t) => ({
+          view: toRemediationTaskView(t),
+          changedAt: timeOf(t.statusLastModifiedOn ?? t.createdOn, 0),
+        })),
+      ),
       log,
     ),
     section('antivirusHealth', antivirusHealthOf(defender), log),

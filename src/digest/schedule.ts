@@ -35,13 +35,22 @@ export function parseTimeOfDay(text: string): string | undefined {
 
 /** The next `count` fire times of a cron expression in a time zone, from now. */
 export function nextRuns(cron: string, timeZone: string, count = 1): Date[] {
+  // `help` and the welcome card ask for every subscription's next run; the answer holds until that run has passed.
+  const key = `${cron}|${timeZone}|${count}`;
+  const cached = nextRunsCache.get(key);
+  if (cached && cached[0] && cached[0].getTime() > Date.now()) return cached.map((d) => new Date(d));
   const task = createTask(cron, () => undefined, { timezone: timeZone });
   try {
-    return task.getNextRuns(count);
+    const runs = task.getNextRuns(count);
+    if (nextRunsCache.size > 256) nextRunsCache.clear();
+    nextRunsCache.set(key, runs);
+    return runs.map((d) => new Date(d));
   } finally {
     void task.destroy();
   }
 }
+
+const nextRunsCache = new Map<string, Date[]>();
 
 // ---- fire keys ------------------------------------------------------------------------------------------------
 

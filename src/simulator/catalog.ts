@@ -91,7 +91,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     threatFamilyName: 'Emotet',
     threatName: 'Trojan:Win32/Emotet.RPL!MTB',
     mitreTechniques: ['T1204.002'],
-    description: 'Malware and unwanted software are undesirable applications that perform annoying, disruptive, or harmful actions.',
+    description:
+      'Malware and unwanted software are undesirable applications that perform annoying, disruptive, or harmful actions.',
     recommendedActions: AV_ACTIONS,
     evidence: 'file',
     prevented: true,
@@ -106,7 +107,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     detectionSource: 'microsoftDefenderForEndpoint',
     mdeDetectionSource: 'WindowsDefenderAtp',
     mitreTechniques: ['T1003.001'],
-    description: 'A process accessed the memory of the Local Security Authority Subsystem Service (LSASS), possibly to dump credentials.',
+    description:
+      'A process accessed the memory of the Local Security Authority Subsystem Service (LSASS), possibly to dump credentials.',
     recommendedActions: EDR_ACTIONS,
     evidence: 'process',
     fileName: 'rundll32.exe',
@@ -121,7 +123,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     detectionSource: 'microsoftDefenderForEndpoint',
     mdeDetectionSource: 'WindowsDefenderAtp',
     mitreTechniques: ['T1486', 'T1490'],
-    description: 'A process modified many files in a short time and appended an unusual extension, a behavior typical of ransomware.',
+    description:
+      'A process modified many files in a short time and appended an unusual extension, a behavior typical of ransomware.',
     recommendedActions: EDR_ACTIONS,
     evidence: 'process',
     fileName: 'svch0st.exe',
@@ -137,7 +140,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     threatFamilyName: 'Trickbot',
     threatName: 'Trojan:Win32/Trickbot.SM!MTB',
     mitreTechniques: ['T1055'],
-    description: 'Active malware was detected running on the device. The malware may be able to steal credentials and spread.',
+    description:
+      'Active malware was detected running on the device. The malware may be able to steal credentials and spread.',
     recommendedActions: AV_ACTIONS,
     evidence: 'file',
     fileName: 'wermgr.exe',
@@ -168,7 +172,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     detectionSource: 'microsoftDefenderForEndpoint',
     mdeDetectionSource: 'WindowsDefenderAtp',
     mitreTechniques: ['T1055', 'T1055.012'],
-    description: 'A process injected code into another process, a technique used to evade defenses and run code in a trusted process.',
+    description:
+      'A process injected code into another process, a technique used to evade defenses and run code in a trusted process.',
     recommendedActions: EDR_ACTIONS,
     evidence: 'process',
     fileName: 'notepad.exe',
@@ -197,7 +202,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     detectionSource: 'microsoftDefenderForEndpoint',
     mdeDetectionSource: 'WindowsDefenderAtp',
     mitreTechniques: ['T1547.001'],
-    description: 'A process registered a suspicious command or file in an auto-start extensibility point (ASEP) registry key.',
+    description:
+      'A process registered a suspicious command or file in an auto-start extensibility point (ASEP) registry key.',
     recommendedActions: EDR_ACTIONS,
     evidence: 'process',
     fileName: 'reg.exe',
@@ -211,7 +217,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     detectionSource: 'microsoftDefenderForEndpoint',
     mdeDetectionSource: 'WindowsDefenderAtp',
     mitreTechniques: ['T1047'],
-    description: 'A process was created through Windows Management Instrumentation (WMI) with a suspicious command line.',
+    description:
+      'A process was created through Windows Management Instrumentation (WMI) with a suspicious command line.',
     recommendedActions: EDR_ACTIONS,
     evidence: 'process',
     fileName: 'wmiprvse.exe',
@@ -241,7 +248,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     detectionSource: 'microsoftDefenderForEndpoint',
     mdeDetectionSource: 'WindowsDefenderAtp',
     mitreTechniques: ['T1087', 'T1082', 'T1016'],
-    description: 'A process called a set of windows commands to gather information about the device, the domain and the network.',
+    description:
+      'A process called a set of windows commands to gather information about the device, the domain and the network.',
     recommendedActions: EDR_ACTIONS,
     evidence: 'process',
     fileName: 'cmd.exe',
@@ -270,7 +278,8 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     detectionSource: 'microsoftDefenderForEndpoint',
     mdeDetectionSource: 'WindowsDefenderAtp',
     mitreTechniques: ['T1562.001'],
-    description: 'A process tried to turn off real-time protection or add broad exclusions to Microsoft Defender Antivirus.',
+    description:
+      'A process tried to turn off real-time protection or add broad exclusions to Microsoft Defender Antivirus.',
     recommendedActions: EDR_ACTIONS,
     evidence: 'process',
     fileName: 'powershell.exe',

@@ -441,7 +441,10 @@ class Compiler {
         return { type: 'boolean', get: (row, s) => tests.some((t) => t.get(row, s) === true), label: 'in' };
       }
       case 'call':
-        return this.call(node.name, node.args.map((a) => this.expr(a)));
+        return this.call(
+          node.name,
+          node.args.map((a) => this.expr(a)),
+        );
       case 'lambda':
         return this.lambda(node);
     }

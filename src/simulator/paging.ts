@@ -111,7 +111,12 @@ export function select(json: Json, fields: readonly string[] | undefined): Json 
 
 function selected(options: Map<string, string>): string[] | undefined {
   const text = options.get('$select');
-  return text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text === undefined
+    ? undefined
+    : text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 /** Answers a collection request: one page, with `@odata.nextLink` while items remain. */
@@ -151,9 +156,7 @@ export function page<T>(req: PagingRequest, spec: CollectionSpec<T>): Json {
     }
     if (order) matched.sort((a, b) => order(a.json, b.json));
     total = matched.length;
-    value = matched
-      .slice(skip, skip + top)
-      .map((m) => select(spec.row ? spec.render(m.item, expand) : m.json, fields));
+    value = matched.slice(skip, skip + top).map((m) => select(spec.row ? spec.render(m.item, expand) : m.json, fields));
   } else {
     total = spec.items.length;
     value = [];

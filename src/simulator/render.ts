@@ -203,7 +203,7 @@ export function hasAvInfo(device: DeviceRecord): boolean {
 }
 
 function signatureVersion(day: number): string {
-  return `1.${411 + Math.floor(day / 120) % 60}.${100 + ((day * 3) % 900)}.0`;
+  return `1.${411 + (Math.floor(day / 120) % 60)}.${100 + ((day * 3) % 900)}.0`;
 }
 
 /** Antivirus health of one device (`deviceavinfo`); booleans as `"True"`/`"False"`, as the service sends. */

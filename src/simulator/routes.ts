@@ -112,7 +112,10 @@ function unknownPath(req: ApiRequest): ApiError {
 
 function entity(context: string, json: Json, req: ApiRequest): Json {
   const options = queryOptions(req.paging.query);
-  const fields = options.get('$select')?.split(',').map((s) => s.trim());
+  const fields = options
+    .get('$select')
+    ?.split(',')
+    .map((s) => s.trim());
   return { '@odata.context': `${context}/$entity`, ...select(json, fields) };
 }
 

@@ -8,7 +8,14 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { TableClient, TableServiceClient, odata } from '@azure/data-tables';
 import type { StoreConfig } from '../config';
-import { TABLES, type ListQuery, type RecordStore, type StoredRecord, type TableName, type WriteCondition } from './records';
+import {
+  TABLES,
+  type ListQuery,
+  type RecordStore,
+  type StoredRecord,
+  type TableName,
+  type WriteCondition,
+} from './records';
 
 const PARTITION = 'r';
 

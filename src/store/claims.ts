@@ -76,7 +76,10 @@ export class Claims {
     let removed = 0;
     for (const record of await this.store.list<Claim>(this.table)) {
       const c = record.value;
-      if ((c.doneAt ?? c.expiresAt) < limit && (await this.store.delete(this.table, record.key, { ifMatch: record.etag }))) {
+      if (
+        (c.doneAt ?? c.expiresAt) < limit &&
+        (await this.store.delete(this.table, record.key, { ifMatch: record.etag }))
+      ) {
         removed++;
       }
     }

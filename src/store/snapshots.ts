@@ -31,7 +31,10 @@ export class ScoreSnapshots {
       before: `${minuteKey(kind, time)}\uffff`,
     });
     // The snapshot of `time`'s own minute may have been taken later in that minute.
-    return records.map((r) => r.value).filter((s) => Date.parse(s.time) <= time.getTime()).at(-1);
+    return records
+      .map((r) => r.value)
+      .filter((s) => Date.parse(s.time) <= time.getTime())
+      .at(-1);
   }
 
   /** Snapshots of a kind taken at or after `since`, oldest first. */

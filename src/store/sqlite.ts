@@ -31,8 +31,20 @@ export class SqliteRecordStore implements RecordStore {
     );
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, prepared once per SQL text. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   async get<T>(table: TableName, key: string): Promise<StoredRecord<T> | undefined> {
-    const row = this.db.prepare('SELECT key, value, etag FROM records WHERE tbl = ? AND key = ?').get(table, key) as
+    const row = this.statement('SELECT key, value, etag FROM records WHERE tbl = ? AND key = ?').get(table, key) as
       | Row
       | undefined;
     return row && toRecord<T>(row);
@@ -43,28 +55,33 @@ export class SqliteRecordStore implements RecordStore {
     const json = JSON.stringify(value);
     let changes: number;
     if (!condition) {
-      changes = this.db
-        .prepare(
-          `INSERT INTO records (tbl, key, value, etag) VALUES (?, ?, ?, ?)
+      changes = this.statement(
+        `INSERT INTO records (tbl, key, value, etag) VALUES (?, ?, ?, ?)
            ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value, etag = excluded.etag`,
-        )
-        .run(table, key, json, etag).changes;
+      ).run(table, key, json, etag).changes;
     } else if ('ifNoneMatch' in condition) {
-      changes = this.db
-        .prepare('INSERT OR IGNORE INTO records (tbl, key, value, etag) VALUES (?, ?, ?, ?)')
-        .run(table, key, json, etag).changes;
+      changes = this.statement('INSERT OR IGNORE INTO records (tbl, key, value, etag) VALUES (?, ?, ?, ?)').run(
+        table,
+        key,
+        json,
+        etag,
+      ).changes;
     } else {
-      changes = this.db
-        .prepare('UPDATE records SET value = ?, etag = ? WHERE tbl = ? AND key = ? AND etag = ?')
-        .run(json, etag, table, key, condition.ifMatch).changes;
+      changes = this.statement('UPDATE records SET value = ?, etag = ? WHERE tbl = ? AND key = ? AND etag = ?').run(
+        json,
+        etag,
+        table,
+        key,
+        condition.ifMatch,
+      ).changes;
     }
     return changes > 0 ? etag : undefined;
   }
 
   async delete(table: TableName, key: string, condition?: { ifMatch: string }): Promise<boolean> {
     const result = condition
-      ? this.db.prepare('DELETE FROM records WHERE tbl = ? AND key = ? AND etag = ?').run(table, key, condition.ifMatch)
-      : this.db.prepare('DELETE FROM records WHERE tbl = ? AND key = ?').run(table, key);
+      ? this.statement('DELETE FROM records WHERE tbl = ? AND key = ? AND etag = ?').run(table, key, condition.ifMatch)
+      : this.statement('DELETE FROM records WHERE tbl = ? AND key = ?').run(table, key);
     return result.changes > 0;
   }
 
@@ -89,14 +106,14 @@ export class SqliteRecordStore implements RecordStore {
       args.push(query.before);
     }
     const limit = query.limit ? ` LIMIT ${Math.max(1, Math.floor(query.limit))}` : '';
-    const rows = this.db
-      .prepare(`SELECT key, value, etag FROM records WHERE ${where.join(' AND ')} ORDER BY key${limit}`)
-      .all(...args) as Row[];
+    const rows = this.statement(
+      `SELECT key, value, etag FROM records WHERE ${where.join(' AND ')} ORDER BY key${limit}`,
+    ).all(...args) as Row[];
     return rows.map((row) => toRecord<T>(row));
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.statement('SELECT 1').get();
   }
 
   async close(): Promise<void> {

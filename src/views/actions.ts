@@ -45,7 +45,11 @@ export function toRequestView(request: RemediationRequest, actionStatus?: string
             action: { status: actionStatus, defenderActionId: request.machineActionId },
           }
         : request.state === 'rejected'
-          ? { kind: 'rejected', by: request.decidedBy?.name ?? 'an approver', at: request.decidedAt ?? request.requestedAt }
+          ? {
+              kind: 'rejected',
+              by: request.decidedBy?.name ?? 'an approver',
+              at: request.decidedAt ?? request.requestedAt,
+            }
           : request.state === 'expired'
             ? { kind: 'expired', at: request.decidedAt ?? request.expiresAt }
             : { kind: 'failed', reason: request.error ?? 'Defender refused the action', at: request.decidedAt };
@@ -54,7 +58,9 @@ export function toRequestView(request: RemediationRequest, actionStatus?: string
     deviceId: request.deviceId,
     deviceName: request.deviceName,
     operation:
-      request.kind === 'isolate' ? { kind: 'isolate', isolationType: request.isolationType ?? 'Full' } : { kind: 'release' },
+      request.kind === 'isolate'
+        ? { kind: 'isolate', isolationType: request.isolationType ?? 'Full' }
+        : { kind: 'release' },
     reason: request.reason,
     requestedBy: request.requestedBy.name,
     requestedAt: request.requestedAt,

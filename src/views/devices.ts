@@ -2,6 +2,7 @@
  * Devices that need attention: active alerts grouped by device, and high risk scores, with their isolation state.
  */
 import type { DeviceView, SeverityLevel } from '../cards';
+import { byThreat } from '../cards/devices';
 import type { DefenderApi } from '../defender/api';
 import type { Machine, MdeAlert } from '../defender/models';
 import { or, quote } from '../defender/odata';
@@ -63,12 +64,19 @@ interface DeviceAlerts {
   name?: string;
 }
 
+/** Devices that need attention: the riskiest `maxRows` as card rows, and how many there are in all. */
+export interface ThreatenedDevices {
+  devices: DeviceView[];
+  total: number;
+}
+
 /**
- * Devices with active alerts or a high risk score (the cards order them). The active alerts, the devices at risk
+ * Devices with active alerts or a high risk score, riskiest first. The active alerts, the devices at risk
  * (server-side filter: never the whole fleet) and the isolation actions are three independent lists, read in
- * parallel page by page and joined at the end; per device only what its row shows is kept.
+ * parallel page by page and joined at the end; per device only what its row shows is kept (alert titles interned),
+ * and only the riskiest `maxRows` rows are returned, so `show devices` and the daily digest share one reading.
  */
-export async function threatenedDevices(defender: DefenderApi): Promise<DeviceView[]> {
+export async function threatenedDevices(defender: DefenderApi, maxRows = Infinity): Promise<ThreatenedDevices> {
   const [isolated, alertsByDevice, atRisk] = await Promise.all([
     isolatedDeviceIds(defender),
     activeAlertsByDevice(defender),
@@ -76,27 +84,30 @@ export async function threatenedDevices(defender: DefenderApi): Promise<DeviceVi
   ]);
   const rows: DeviceView[] = [];
   const listed = new Set<string>();
-  for (const machine of atRisk) {
-    const alerts = alertsByDevice.get(machine.id);
-    if (machine.riskScore !== 'High' && !alerts) continue;
-    listed.add(machine.id);
-    rows.push({ ...toDeviceView(machine, alerts?.top ?? [], isolated.has(machine.id)), activeAlertCount: alerts?.count ?? 0 });
+  for (const device of atRisk) {
+    const alerts = alertsByDevice.get(device.id);
+    if (device.riskScore !== 'High' && !alerts) continue;
+    listed.add(device.id);
+    rows.push(withAlerts(device, alerts, isolated.has(device.id)));
   }
   // An alert newer than the device's risk rating: the device is listed from what its alerts say.
   for (const [id, alerts] of alertsByDevice) {
-    if (!listed.has(id)) rows.push(deviceFromAlerts(id, alerts, isolated.has(id)));
+    if (!listed.has(id)) rows.push(withAlerts(deviceFromAlerts(id, alerts), alerts, isolated.has(id)));
   }
-  return rows;
+  rows.sort(byThreat);
+  return { devices: rows.slice(0, maxRows), total: rows.length };
 }
 
 async function activeAlertsByDevice(defender: DefenderApi): Promise<Map<string, DeviceAlerts>> {
   const byDevice = new Map<string, DeviceAlerts>();
+  const strings = new Map<string, string>();
+  const intern = (text: string) => strings.get(text) ?? (strings.set(text, text), text);
   for await (const page of defender.streamAlerts({ filter: ACTIVE_ALERTS_FILTER })) {
     for (const alert of page) {
       if (!alert.machineId) continue;
       const entry = byDevice.get(alert.machineId) ?? { count: 0, top: [] };
       entry.count++;
-      entry.top = keepMostSevere(entry.top, { title: alert.title, severity: alert.severity }, 5);
+      entry.top = keepMostSevere(entry.top, { title: intern(alert.title), severity: intern(alert.severity) }, 5);
       entry.name ??= alert.computerDnsName || undefined;
       byDevice.set(alert.machineId, entry);
     }
@@ -104,24 +115,38 @@ async function activeAlertsByDevice(defender: DefenderApi): Promise<Map<string, 
   return byDevice;
 }
 
-async function devicesAtRisk(defender: DefenderApi): Promise<Machine[]> {
-  const machines: Machine[] = [];
-  for await (const page of defender.streamMachines({ filter: AT_RISK_FILTER })) machines.push(...page);
-  return machines;
+/** Devices at risk, kept as (alert-less) card rows rather than whole machine records. */
+async function devicesAtRisk(defender: DefenderApi): Promise<DeviceView[]> {
+  const devices: DeviceView[] = [];
+  for await (const page of defender.streamMachines({ filter: AT_RISK_FILTER })) {
+    for (const machine of page) devices.push(toDeviceView(machine, [], false));
+  }
+  return devices;
 }
 
-function deviceFromAlerts(id: string, alerts: DeviceAlerts, isolated: boolean): DeviceView {
-  const view = toDeviceView(
-    { id, computerDnsName: alerts.name ?? id, osPlatform: '', healthStatus: '', riskScore: '', machineTags: [] },
+function withAlerts(device: DeviceView, alerts: DeviceAlerts | undefined, isolated: boolean): DeviceView {
+  if (!alerts) return { ...device, isolated };
+  const { topAlertTitles, highestAlertSeverity } = toDeviceView(
+    { id: device.id, computerDnsName: device.name, osPlatform: '', healthStatus: '', riskScore: '', machineTags: [] },
     alerts.top,
     isolated,
   );
-  return { ...view, activeAlertCount: alerts.count };
+  return { ...device, topAlertTitles, highestAlertSeverity, activeAlertCount: alerts.count, isolated };
+}
+
+function deviceFromAlerts(id: string, alerts: DeviceAlerts): DeviceView {
+  return toDeviceView(
+    { id, computerDnsName: alerts.name ?? id, osPlatform: '', healthStatus: '', riskScore: '', machineTags: [] },
+    [],
+    false,
+  );
 }
 
 function keepMostSevere(top: AlertSummary[], alert: AlertSummary, max: number): AlertSummary[] {
-  const next = [...top, alert].sort(
-    (a, b) => (SEVERITY_RANK[b.severity.toLowerCase()] ?? 0) - (SEVERITY_RANK[a.severity.toLowerCase()] ?? 0),
-  );
-  return next.slice(0, max);
+  if (top.length >= max && severityRank(alert) <= severityRank(top[top.length - 1])) return top;
+  return [...top, alert].sort((a, b) => severityRank(b) - severityRank(a)).slice(0, max);
+}
+
+function severityRank(alert: AlertSummary): number {
+  return SEVERITY_RANK[alert.severity.toLowerCase()] ?? 0;
 }

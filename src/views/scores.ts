@@ -44,7 +44,11 @@ export async function snapshotScore(
     (await snapshots.latestAtOrBefore(kind, weekAgo)) ??
     (await snapshots.since(kind, weekAgo)).find((s) => Date.parse(s.time) < now.getTime());
   await snapshots.add({ kind, time: now.toISOString(), score: value.score });
-  return { score: round(value.score), change7d: baseline ? round(value.score - baseline.score) : null, asOf: value.time };
+  return {
+    score: round(value.score),
+    change7d: baseline ? round(value.score - baseline.score) : null,
+    asOf: value.time,
+  };
 }
 
 /** Loads the three scores in parallel; each one that fails becomes an unavailable section. */

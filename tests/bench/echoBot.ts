@@ -14,7 +14,8 @@ const server = restify.createServer({ name: 'echo', handleUncaughtExceptions: fa
 server.use(restify.plugins.bodyParser({ mapParams: false }));
 server.post('/api/messages', async (req, res) => {
   await adapter.process(req, res, async (context) => {
-    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
+    if (context.activity.type === ActivityTypes.Message)
+      await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
   });
 });
 server.listen(Number(process.env.PORT ?? 3979), '127.0.0.1', () => {

@@ -56,7 +56,12 @@ function dailyNeeds(since: Date, until: Date): Need[] {
       filter: `createdDateTime ge ${s} and createdDateTime lt ${u}`,
       maxPage: PAGE_LIMITS.alertsV2.maxTop,
     },
-    { name: 'active device alerts', path: '/api/alerts', filter: "status ne 'Resolved'", maxPage: PAGE_LIMITS.defender.maxTop },
+    {
+      name: 'active device alerts',
+      path: '/api/alerts',
+      filter: "status ne 'Resolved'",
+      maxPage: PAGE_LIMITS.defender.maxTop,
+    },
     { name: 'devices (names, risk)', path: '/api/machines', maxPage: PAGE_LIMITS.defender.maxTop },
     {
       name: 'succeeded isolation actions',
@@ -64,14 +69,23 @@ function dailyNeeds(since: Date, until: Date): Need[] {
       filter: "(type eq 'Isolate' or type eq 'Unisolate') and status eq 'Succeeded'",
       maxPage: PAGE_LIMITS.defender.maxTop,
     },
-    { name: 'Secure Score, last 8 days', path: '/v1.0/security/secureScores', maxPage: PAGE_LIMITS.secureScores.maxTop, fixedItems: 8 },
+    {
+      name: 'Secure Score, last 8 days',
+      path: '/v1.0/security/secureScores',
+      maxPage: PAGE_LIMITS.secureScores.maxTop,
+      fixedItems: 8,
+    },
     { name: 'exposure score', path: '/api/exposureScore', maxPage: 1, fixedItems: 1 },
     { name: 'Secure Score for Devices', path: '/api/configurationScore', maxPage: 1, fixedItems: 1 },
   ];
 }
 
 /** Counts the items of each needed list on the simulator (one `$count` request each, made by the bench). */
-export async function dailyPagingBound(tenant: Pick<SplitTenant, 'get'>, since: Date, until: Date): Promise<PagingBound> {
+export async function dailyPagingBound(
+  tenant: Pick<SplitTenant, 'get'>,
+  since: Date,
+  until: Date,
+): Promise<PagingBound> {
   const lists: NeededList[] = [];
   for (const need of dailyNeeds(since, until)) {
     let items = need.fixedItems;

@@ -59,12 +59,11 @@ export function machine(): Machine {
   };
 }
 
-/** A ratio to two significant decimals (`1.04`, `0.0031`, `512`). */
+/** A ratio to three significant digits (`1.04`, `0.499`, `42.3`, `512`): never rounded across a target. */
 export function ratio(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (value >= 100) return value.toFixed(0);
-  if (value >= 0.1) return value.toFixed(2);
-  return value.toPrecision(2);
+  return value.toPrecision(3);
 }
 
 /** The table printed at the end of a run (also the README's). */

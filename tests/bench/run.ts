@@ -51,9 +51,17 @@ async function main(): Promise<void> {
       for (const r of list) r.seconds = Math.round((Date.now() - t) / 100) / 10;
       results.push(...list);
     } catch (error) {
-      process.stderr.write(`bench: ${scenario.ids.join(', ')} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(
+        `bench: ${scenario.ids.join(', ')} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
       for (const id of scenario.ids) {
-        results.push({ id, title: id, figures: [], details: {}, error: error instanceof Error ? error.message : String(error) });
+        results.push({
+          id,
+          title: id,
+          figures: [],
+          details: {},
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     process.stderr.write(`bench: ${scenario.ids.join(', ')} done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
@@ -69,7 +77,9 @@ async function main(): Promise<void> {
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${table(results)}\n\n`);
-  process.stdout.write(`Machine: ${machineLine(host)}. Mode: ${report.mode}, ${report.durationSeconds} s. Results: ${out}\n`);
+  process.stdout.write(
+    `Machine: ${machineLine(host)}. Mode: ${report.mode}, ${report.durationSeconds} s. Results: ${out}\n`,
+  );
 }
 
 main().then(

@@ -51,11 +51,15 @@ export async function startSimulatorProcess(size: TenantSize, latencyMs = 0): Pr
   };
   if (size.alerts !== undefined) env.SIMULATOR_ALERTS = String(size.alerts);
   if (size.incidents !== undefined) env.SIMULATOR_INCIDENTS = String(size.incidents);
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', '--require', SWC_REGISTER, join(ROOT, 'src/simulator/main.ts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=4096', '--require', SWC_REGISTER, join(ROOT, 'src/simulator/main.ts')],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`simulator did not start in time:\n${output}`)), 120_000);
@@ -104,7 +108,10 @@ export async function startSimulatorProcess(size: TenantSize, latencyMs = 0): Pr
 }
 
 /** Requests between two stats snapshots, by API and by `METHOD /path`. */
-export function statsDelta(before: SimulatorStats, after: SimulatorStats): { total: number; byPath: Record<string, number> } {
+export function statsDelta(
+  before: SimulatorStats,
+  after: SimulatorStats,
+): { total: number; byPath: Record<string, number> } {
   const byPath: Record<string, number> = {};
   for (const [path, n] of Object.entries(after.byPath)) {
     const d = n - (before.byPath[path] ?? 0);
@@ -130,7 +137,10 @@ export interface SplitTenant {
 
 /** Starts the Graph and the Defender simulator processes of one tenant. */
 export async function startSplitTenant(size: TenantSize, latencyMs = 0): Promise<SplitTenant> {
-  const [graph, defender] = await Promise.all([startSimulatorProcess(size, latencyMs), startSimulatorProcess(size, latencyMs)]);
+  const [graph, defender] = await Promise.all([
+    startSimulatorProcess(size, latencyMs),
+    startSimulatorProcess(size, latencyMs),
+  ]);
   const both = [graph, defender];
   return {
     graph,

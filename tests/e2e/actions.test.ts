@@ -110,7 +110,9 @@ describe('issue 3 acceptance', () => {
       const b = button(card, title);
       const answer = await click(env, b.verb, b.data, activityId, OUTSIDER);
       expect(answer.status).toBe(200);
-      expect(textOf(answer.card)).toContain('Only security operators can run scans, start investigations or request isolation');
+      expect(textOf(answer.card)).toContain(
+        'Only security operators can run scans, start investigations or request isolation',
+      );
     }
     expect(defenderRequests(env, 'POST', new RegExp(device.id))).toHaveLength(0);
     // Nothing changed for the others: the clicked card was not replaced.
@@ -142,16 +144,25 @@ describe('issue 3 acceptance', () => {
     expect(textOf(own.card)).toContain('a second person must approve or reject it');
     expect(defenderRequests(env, 'POST', isolatePath(device.id))).toHaveLength(0);
 
-    const decisions = await Promise.all([CLEO, DREW, CLEO].map((who) => click(env, approve.verb, approve.data, activityId, who)));
+    const decisions = await Promise.all(
+      [CLEO, DREW, CLEO].map((who) => click(env, approve.verb, approve.data, activityId, who)),
+    );
     expect(decisions.every((d) => d.status === 200)).toBe(true);
     expect(defenderRequests(env, 'POST', isolatePath(device.id))).toHaveLength(1);
-    const approver = textOf(decisions.find((d) => /Approved by/.test(textOf(d.card)) && !/Already/.test(textOf(d.card)))!.card).match(
-      /Approved by (Cleo Checker|Drew Deputy)/,
-    )![1];
-    expect(device.actions!.at(-1)!.comment).toContain(`requested by Bob Approver (aad:${APPROVER.aadObjectId}) and approved by ${approver}`);
+    const approver = textOf(
+      decisions.find((d) => /Approved by/.test(textOf(d.card)) && !/Already/.test(textOf(d.card)))!.card,
+    ).match(/Approved by (Cleo Checker|Drew Deputy)/)![1];
+    expect(device.actions!.at(-1)!.comment).toContain(
+      `requested by Bob Approver (aad:${APPROVER.aadObjectId}) and approved by ${approver}`,
+    );
 
     // The request card follows the isolation to its end.
-    await waitForCard(env, activityId, (c) => /Action status\s*Succeeded/.test(textOf(c)), 'the isolation to succeed on the request card');
+    await waitForCard(
+      env,
+      activityId,
+      (c) => /Action status\s*Succeeded/.test(textOf(c)),
+      'the isolation to succeed on the request card',
+    );
     expect(textOf(latestCard(env, activityId))).toContain(`Approved by ${approver}`);
   });
 
@@ -194,7 +205,10 @@ describe('issue 3 acceptance', () => {
       log: (await import('pino')).default({ level: 'silent' }),
       defender: undefined as never, // expiry never calls Defender
       stores: repositories(store),
-      messenger: { post: async () => undefined, update: async (_c, id, c) => void updates.push({ activityId: id, card: c }) },
+      messenger: {
+        post: async () => undefined,
+        update: async (_c, id, c) => void updates.push({ activityId: id, card: c }),
+      },
       now: () => later,
       instanceId: 'expiry-test',
     };
@@ -258,7 +272,13 @@ describe('issue 3 acceptance', () => {
     expect(answer.status).toBe(200);
     expect(answer.ms).toBeLessThan(5000);
     expect(statusOf(answer.card)).toBe('Requested — waiting for Defender');
-    await waitForCard(env, activityId, (c) => ['Pending', 'In progress', 'Succeeded'].includes(statusOf(c) ?? ''), 'the card to show Defender’s answer', 25_000);
+    await waitForCard(
+      env,
+      activityId,
+      (c) => ['Pending', 'In progress', 'Succeeded'].includes(statusOf(c) ?? ''),
+      'the card to show Defender’s answer',
+      25_000,
+    );
     expect(defenderRequests(env, 'POST', scanPath(device.id))).toHaveLength(1);
   });
 });
@@ -270,8 +290,16 @@ describe('buttons, investigations, releases and refusals', () => {
     const investigate = button(card, 'Start investigation');
     const answer = await click(env, investigate.verb, investigate.data, activityId);
     expect(statusOf(answer.card)).toBe('Running');
-    await waitForCard(env, activityId, (c) => statusOf(c) === 'Benign' || statusOf(c) === 'Pending approval', 'the investigation to end', 25_000);
-    expect(defenderRequests(env, 'POST', new RegExp(`^/api/machines/${device.id}/startInvestigation$`))).toHaveLength(1);
+    await waitForCard(
+      env,
+      activityId,
+      (c) => statusOf(c) === 'Benign' || statusOf(c) === 'Pending approval',
+      'the investigation to end',
+      25_000,
+    );
+    expect(defenderRequests(env, 'POST', new RegExp(`^/api/machines/${device.id}/startInvestigation$`))).toHaveLength(
+      1,
+    );
     expect(defenderRequests(env, 'GET', /^\/api\/investigations\/\d+$/).length).toBeGreaterThanOrEqual(1);
   });
 
@@ -307,7 +335,9 @@ describe('buttons, investigations, releases and refusals', () => {
     expect(textOf(several.card)).toMatch(/\d+ devices match/);
     const show = executeActions(several.card).find((a) => a.verb === 'showDevice')!;
     const shown = await click(env, show.verb, show.data, several.activityId);
-    expect(executeActions(shown.card).map((a) => a.title)).toEqual(expect.arrayContaining(['Run antivirus scan', 'Full scan', 'Start investigation']));
+    expect(executeActions(shown.card).map((a) => a.title)).toEqual(
+      expect.arrayContaining(['Run antivirus scan', 'Full scan', 'Start investigation']),
+    );
 
     const none = await command(env, 'scan no-such-device-anywhere');
     expect(textOf(none.card)).toContain('No device matched');

@@ -10,11 +10,24 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { DeviceRecord } from '../../src/simulator/records';
 import { botAddedToTeam, cardClick, channelMessage, type TestUser } from '../helpers/activities';
 import { startBot, type BotProcess } from '../helpers/botProcess';
-import { cardText, executeActions, startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
+import {
+  cardText,
+  executeActions,
+  startRecordingConnector,
+  type RecordingConnector,
+} from '../helpers/recordingConnector';
 
 /** A second and third approver, for two-person and concurrent approvals. */
-export const CLEO: TestUser = { id: '29:1cleo-teams-id', name: 'Cleo Checker', aadObjectId: '6a1f4c2e-4444-4a5b-9c3d-000000000004' };
-export const DREW: TestUser = { id: '29:1drew-teams-id', name: 'Drew Deputy', aadObjectId: '6a1f4c2e-5555-4a5b-9c3d-000000000005' };
+export const CLEO: TestUser = {
+  id: '29:1cleo-teams-id',
+  name: 'Cleo Checker',
+  aadObjectId: '6a1f4c2e-4444-4a5b-9c3d-000000000004',
+};
+export const DREW: TestUser = {
+  id: '29:1drew-teams-id',
+  name: 'Drew Deputy',
+  aadObjectId: '6a1f4c2e-5555-4a5b-9c3d-000000000005',
+};
 
 /** One test environment. */
 export interface ActionsEnv {
@@ -27,8 +40,16 @@ export interface ActionsEnv {
 }
 
 /** Starts the simulator, the connector and a bot (`TRACKER_POLL_SECONDS=1`, actions step every `stepSeconds`). */
-export async function startActionsEnv(options: { stepSeconds: number; env?: Record<string, string> }): Promise<ActionsEnv> {
-  const simulator = await startSimulator({ seed: 7, devices: 40, actionStepSeconds: options.stepSeconds, alertIntervalMinutes: 0 });
+export async function startActionsEnv(options: {
+  stepSeconds: number;
+  env?: Record<string, string>;
+}): Promise<ActionsEnv> {
+  const simulator = await startSimulator({
+    seed: 7,
+    devices: 40,
+    actionStepSeconds: options.stepSeconds,
+    alertIntervalMinutes: 0,
+  });
   const connector = await startRecordingConnector();
   const storePath = join(mkdtempSync(join(tmpdir(), 'ws-actions-')), 'watch.db');
   const env = {
@@ -85,7 +106,11 @@ export async function install(env: ActionsEnv): Promise<void> {
 }
 
 /** Sends "@Watchstander <text>" as `user`; returns the card the bot answered with and the activity id it lives at. */
-export async function command(env: ActionsEnv, text: string, user?: TestUser): Promise<{ activityId: string; card: any }> {
+export async function command(
+  env: ActionsEnv,
+  text: string,
+  user?: TestUser,
+): Promise<{ activityId: string; card: any }> {
   const before = env.connector.calls.length;
   const { status } = await env.bot.send(channelMessage(text, { serviceUrl: env.connector.url, user }));
   expect(status).toBe(200);
@@ -98,20 +123,29 @@ export async function command(env: ActionsEnv, text: string, user?: TestUser): P
 /** The `Action.Execute` of a card with this title. */
 export function button(card: unknown, title: string): { verb: string; data: any } {
   const found = executeActions(card).find((a) => a.title === title);
-  if (!found) throw new Error(`no "${title}" button; buttons: ${executeActions(card).map((a) => a.title).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no "${title}" button; buttons: ${executeActions(card)
+        .map((a) => a.title)
+        .join(', ')}`,
+    );
   return found;
 }
 
 /** Clicks a button of the card at `activityId`; returns the invoke answer, its card and how long it took. */
 export async function click(env: ActionsEnv, verb: unknown, data: unknown, activityId: string, user?: TestUser) {
   const started = Date.now();
-  const { status, body } = await env.bot.send(cardClick(verb, data, activityId, { serviceUrl: env.connector.url, user }));
+  const { status, body } = await env.bot.send(
+    cardClick(verb, data, activityId, { serviceUrl: env.connector.url, user }),
+  );
   return { status, body, card: body?.value, ms: Date.now() - started };
 }
 
 /** Defender requests the simulator received with this method whose path matches. */
 export function defenderRequests(env: ActionsEnv, method: string, path: RegExp) {
-  return env.simulator.tenant.requestLog().filter((e) => e.api === 'defender' && e.method === method && path.test(e.path));
+  return env.simulator.tenant
+    .requestLog()
+    .filter((e) => e.api === 'defender' && e.method === method && path.test(e.path));
 }
 
 /** Every state the card at `activityId` was put in (answers and updates), in order, as its Status fact. */
@@ -130,11 +164,21 @@ export function latestCard(env: ActionsEnv, activityId: string): any {
 }
 
 /** Waits until the card at `activityId` satisfies `predicate`. */
-export async function waitForCard(env: ActionsEnv, activityId: string, predicate: (card: any) => boolean, what: string, timeoutMs = 20_000) {
-  await env.connector.waitFor(() => {
-    const card = latestCard(env, activityId);
-    return card !== undefined && predicate(card);
-  }, timeoutMs, what);
+export async function waitForCard(
+  env: ActionsEnv,
+  activityId: string,
+  predicate: (card: any) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+) {
+  await env.connector.waitFor(
+    () => {
+      const card = latestCard(env, activityId);
+      return card !== undefined && predicate(card);
+    },
+    timeoutMs,
+    what,
+  );
 }
 
 const used = new Set<string>();
@@ -153,7 +197,8 @@ export function freshDevice(env: ActionsEnv): DeviceRecord {
       d.os.canInvestigate &&
       (d.actions ?? []).length === 0 &&
       // a unique name prefix, so `scan <name>` finds exactly this device
-      env.simulator.tenant.data.devices.filter((o) => o.name.toLowerCase().startsWith(d.name.toLowerCase())).length === 1,
+      env.simulator.tenant.data.devices.filter((o) => o.name.toLowerCase().startsWith(d.name.toLowerCase())).length ===
+        1,
   );
   if (!device) throw new Error('no fresh device left in the simulated tenant');
   used.add(device.id);

@@ -45,7 +45,13 @@ it('"After a restart in the middle of a scan, the card still reaches its final s
   const again = await click(env, scan.verb, scan.data, activityId);
   expect(textOf(again.card)).toContain('Already running');
 
-  await waitForCard(env, activityId, (c) => statusOf(c) === 'Succeeded', 'the scan card to reach Succeeded after the restart', 25_000);
+  await waitForCard(
+    env,
+    activityId,
+    (c) => statusOf(c) === 'Succeeded',
+    'the scan card to reach Succeeded after the restart',
+    25_000,
+  );
   const finalUpdate = env.connector
     .delivered()
     .filter((c) => c.method === 'PUT' && c.activityId === activityId)

@@ -12,7 +12,10 @@ import { startBot, type BotProcess } from '../helpers/botProcess';
 import { cardText, startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
 
 /** Card text without the zero-width characters escaping inserts. */
-const plain = (card: unknown) => cardText(card).replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(/\\/g, '');
+const plain = (card: unknown) =>
+  cardText(card)
+    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
+    .replace(/\\/g, '');
 
 let simulator: RunningSimulator;
 let connector: RecordingConnector;
@@ -82,7 +85,9 @@ test('show pending actions lists PendingApproval investigations and open machine
   const card = await ask('show pending actions');
   const text = plain(card);
   const api = async (path: string) => (await (await fetch(`${simulator.url}${path}`)).json()).value as any[];
-  const pendingInvestigations = await api(`/api/investigations?$filter=${encodeURIComponent("state eq 'PendingApproval'")}`);
+  const pendingInvestigations = await api(
+    `/api/investigations?$filter=${encodeURIComponent("state eq 'PendingApproval'")}`,
+  );
   const openActions = await api(
     `/api/machineactions?$filter=${encodeURIComponent("status eq 'Pending' or status eq 'InProgress'")}`,
   );

@@ -223,6 +223,8 @@ describe(`fuzz (seed ${SEED})`, () => {
       .slice(before)
       .find((c) => c.body?.attachments?.length);
     expect(reply).toBeDefined();
-    expect(cardText(reply!.body.attachments[0].content).replace(/[\u200B\u2060]/g, '')).toContain('show pending actions');
+    expect(cardText(reply!.body.attachments[0].content).replace(/[\u200B\u2060]/g, '')).toContain(
+      'show pending actions',
+    );
   });
 });

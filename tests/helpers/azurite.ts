@@ -33,8 +33,17 @@ export async function startAzurite(): Promise<RunningAzurite> {
   const main = join(__dirname, '..', '..', 'node_modules', 'azurite', 'dist', 'src', 'table', 'main.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [main, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck',
-      '--disableTelemetry', '--silent'],
+    [
+      main,
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      String(port),
+      '--inMemoryPersistence',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--silent',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: tmpdir() },
   );
   await new Promise<void>((resolve, reject) => {

@@ -27,11 +27,15 @@ export interface BotProcess {
 /** Starts the bot with `env` (on top of a minimal environment) and waits until /healthz answers. */
 export async function startBot(env: Record<string, string>, options: { port?: number; timeoutMs?: number } = {}) {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

@@ -62,9 +62,7 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = decodeURIComponent((req.url ?? '').split('?')[0]);
-      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(
-        (req.url ?? '').split('?')[0],
-      );
+      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec((req.url ?? '').split('?')[0]);
       let body: any = undefined;
       try {
         body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
@@ -99,7 +97,11 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
         const now = Date.now();
         const wait = Math.max(overLimit(`c:${call.conversationId}`, 7, now), overLimit('tenant', 50, now));
         if (wait) {
-          return answer(429, { error: { code: 'TooManyRequests', message: 'rate limited' } }, { 'retry-after': String(wait) });
+          return answer(
+            429,
+            { error: { code: 'TooManyRequests', message: 'rate limited' } },
+            { 'retry-after': String(wait) },
+          );
         }
         sendTimes.get(`c:${call.conversationId}`)!.push(now);
         sendTimes.get('tenant')!.push(now);

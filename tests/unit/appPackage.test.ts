@@ -136,7 +136,13 @@ function readPng(file: string): Png {
   for (let p = 0; p < width * height; p++) {
     const s = pixels.subarray(p * channels, (p + 1) * channels);
     const [r, g, b, a] =
-      colorType === 0 ? [s[0], s[0], s[0], 255] : colorType === 4 ? [s[0], s[0], s[0], s[1]] : colorType === 2 ? [s[0], s[1], s[2], 255] : [...s];
+      colorType === 0
+        ? [s[0], s[0], s[0], 255]
+        : colorType === 4
+          ? [s[0], s[0], s[0], s[1]]
+          : colorType === 2
+            ? [s[0], s[1], s[2], 255]
+            : [...s];
     rgba.set([r, g, b, a], p * 4);
   }
   return { width, height, bitDepth, colorType, rgba };
@@ -203,7 +209,10 @@ describe('appPackage/manifest.json', () => {
 
   it('is rejected by the same validator when it breaks the schema (the check really checks)', () => {
     const tooMany = substituted();
-    tooMany.bots[0].commandLists[0].commands = Array.from({ length: 13 }, (_, i) => ({ title: `c${i}`, description: 'x' }));
+    tooMany.bots[0].commandLists[0].commands = Array.from({ length: 13 }, (_, i) => ({
+      title: `c${i}`,
+      description: 'x',
+    }));
     expect(validateManifest(tooMany).join('\n')).toMatch(/commands/);
 
     const badId = substituted({ ...SAMPLE_VARS, BOT_ID: 'not-a-guid' });
@@ -229,9 +238,13 @@ describe('appPackage/manifest.json', () => {
   });
 
   it('has a command list for each scope whose titles are SPEC commands, each SPEC command once', () => {
-    const lists = manifest.bots[0].commandLists as { scopes: string[]; commands: { title: string; description: string }[] }[];
+    const lists = manifest.bots[0].commandLists as {
+      scopes: string[];
+      commands: { title: string; description: string }[];
+    }[];
     expect(lists.map((l) => l.scopes.join(',')).sort()).toEqual(['groupChat', 'personal', 'team']);
-    const limit = loadSchema(manifest.manifestVersion).properties.bots.items.properties.commandLists.items.properties.commands.maxItems;
+    const limit = loadSchema(manifest.manifestVersion).properties.bots.items.properties.commandLists.items.properties
+      .commands.maxItems;
     for (const list of lists) {
       const titles = list.commands.map((c) => c.title);
       for (const title of titles) expect(SPEC_COMMANDS).toContain(title);
@@ -248,7 +261,11 @@ describe('appPackage/manifest.json', () => {
     expect(manifest.name.full.length).toBeLessThanOrEqual(100);
     expect(manifest.description.short.length).toBeLessThanOrEqual(80);
     expect(manifest.description.full.length).toBeLessThanOrEqual(4000);
-    for (const url of [manifest.developer.websiteUrl, manifest.developer.privacyUrl, manifest.developer.termsOfUseUrl]) {
+    for (const url of [
+      manifest.developer.websiteUrl,
+      manifest.developer.privacyUrl,
+      manifest.developer.termsOfUseUrl,
+    ]) {
       expect(url).toMatch(/^https:\/\/github\.com\/watchstander\/watchstander/);
     }
   });
@@ -317,7 +334,12 @@ describe('scripts/package.js', () => {
   });
 
   it('zips the substituted manifest and both icons, reproducibly', () => {
-    const { zipPath, manifestPath } = buildAppPackage({ envName: 'test', outDir: out, vars: SAMPLE_VARS, fallback: {} });
+    const { zipPath, manifestPath } = buildAppPackage({
+      envName: 'test',
+      outDir: out,
+      vars: SAMPLE_VARS,
+      fallback: {},
+    });
     expect(path.basename(zipPath)).toBe('appPackage.test.zip');
     const first = fs.readFileSync(zipPath);
     const entries = readZip(first);
@@ -351,7 +373,9 @@ describe('scripts/package.js', () => {
 
   it('reads env files the way the Toolkit writes them', () => {
     expect(
-      parseEnvFile('# comment\nA=1\nB= two words \nC="quoted # not a comment"\nD=\'single\'\nE=\nF=x # note\nexport G=g\n'),
+      parseEnvFile(
+        '# comment\nA=1\nB= two words \nC="quoted # not a comment"\nD=\'single\'\nE=\nF=x # note\nexport G=g\n',
+      ),
     ).toEqual({ A: '1', B: 'two words', C: 'quoted # not a comment', D: 'single', E: '', F: 'x', G: 'g' });
   });
 });

@@ -146,7 +146,8 @@ interface Param {
 
 function params(src: string): Map<string, Param> {
   const out = new Map<string, Param>();
-  for (const m of src.matchAll(/^param\s+(\w+)\s+(\w+)(?:\s*=\s*(.+))?$/gm)) out.set(m[1], { type: m[2], default: m[3]?.trim() });
+  for (const m of src.matchAll(/^param\s+(\w+)\s+(\w+)(?:\s*=\s*(.+))?$/gm))
+    out.set(m[1], { type: m[2], default: m[3]?.trim() });
   return out;
 }
 
@@ -232,7 +233,12 @@ describe('infra/azure.bicep', () => {
     expect(appSettings.get('BOT_TENANT_ID')).toBe('identity.properties.tenantId');
     expect(appSettings.get('AZURE_TENANT_ID')).toBe('identity.properties.tenantId');
     // no secret of any kind in the app settings
-    for (const name of ['BOT_PASSWORD', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_STORAGE_CONNECTION_STRING']) {
+    for (const name of [
+      'BOT_PASSWORD',
+      'AZURE_CLIENT_SECRET',
+      'AZURE_CLIENT_CERTIFICATE_PATH',
+      'AZURE_STORAGE_CONNECTION_STRING',
+    ]) {
       expect(appSettings.has(name)).toBe(false);
     }
   });
@@ -243,11 +249,16 @@ describe('infra/azure.bicep', () => {
       const fromFile = parametersFile.parameters[name]?.value as string | undefined;
       if (fromFile !== undefined) {
         return fromFile.replace(PLACEHOLDER, (_, v: string) =>
-          DEPLOYER_REQUIRED.has(v) ? '5e0b2f6c-1d3a-4b8e-9c7f-2a4d6e8b0c13' : TOOLKIT_GENERATED.has(v) ? 'a1b2c3' : envDev[v],
+          DEPLOYER_REQUIRED.has(v)
+            ? '5e0b2f6c-1d3a-4b8e-9c7f-2a4d6e8b0c13'
+            : TOOLKIT_GENERATED.has(v)
+              ? 'a1b2c3'
+              : envDev[v],
         );
       }
       const d = literal(bicepParams.get(name)?.default);
-      if (d === undefined) throw new Error(`parameter ${name} has neither a value in azure.parameters.json nor a literal default`);
+      if (d === undefined)
+        throw new Error(`parameter ${name} has neither a value in azure.parameters.json nor a literal default`);
       return d;
     };
     const expressions: Record<string, string> = {
@@ -257,7 +268,8 @@ describe('infra/azure.bicep', () => {
     };
     const env: Record<string, string> = {};
     for (const [name, value] of appSettings) {
-      const resolved = literal(value) ?? expressions[value] ?? (params(bicep).has(value) ? paramValue(value) : undefined);
+      const resolved =
+        literal(value) ?? expressions[value] ?? (params(bicep).has(value) ? paramValue(value) : undefined);
       if (resolved === undefined) throw new Error(`app setting ${name}: cannot resolve ${value}`);
       env[name] = resolved;
     }
@@ -268,7 +280,12 @@ describe('infra/azure.bicep', () => {
     expect(config.azure.clientId).toBe(expressions['identity.properties.clientId']);
     expect(config.azure.clientSecret).toBeUndefined();
     expect(config.store).toMatchObject({ kind: 'azure', accountUrl: expressions.storageTableUrl });
-    expect(config.digest).toMatchObject({ dailyCron: '0 8 * * *', weeklyCron: '30 8 * * 1', monthlyCron: '0 9 1 * *', timezone: 'UTC' });
+    expect(config.digest).toMatchObject({
+      dailyCron: '0 8 * * *',
+      weeklyCron: '30 8 * * 1',
+      monthlyCron: '0 9 1 * *',
+      timezone: 'UTC',
+    });
     expect(config.operators).toEqual({ everyone: false, ids: new Set(['5e0b2f6c-1d3a-4b8e-9c7f-2a4d6e8b0c13']) });
   });
 
@@ -278,7 +295,10 @@ describe('infra/azure.bicep', () => {
     expect(appSettings.get('SECURITY_APPROVERS')).toBe('securityApprovers');
     expect(literal(p.get('securityOperators')?.default)).toBe('');
     expect(literal(p.get('securityApprovers')?.default)).toBe('');
-    expect(loadConfig({ DEFENDER_SOURCE: 'live', SECURITY_OPERATORS: '' }).operators).toEqual({ everyone: false, ids: new Set() });
+    expect(loadConfig({ DEFENDER_SOURCE: 'live', SECURITY_OPERATORS: '' }).operators).toEqual({
+      everyone: false,
+      ids: new Set(),
+    });
   });
 
   it('hosts a Linux Node 20 web app that is always on, HTTPS only, without FTP, as the managed identity', () => {
@@ -367,7 +387,8 @@ describe('infra/azure.parameters.json', () => {
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) {
       expect([name, name in envDev]).toEqual([name, true]);
-      if (!TOOLKIT_GENERATED.has(name) && !DEPLOYER_REQUIRED.has(name)) expect([name, envDev[name]]).not.toEqual([name, '']);
+      if (!TOOLKIT_GENERATED.has(name) && !DEPLOYER_REQUIRED.has(name))
+        expect([name, envDev[name]]).not.toEqual([name, '']);
     }
   });
 });
@@ -389,7 +410,17 @@ describe('Toolkit project files', () => {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
-    for (const kept of ['package.json', 'lib', 'lib/', '/lib/', 'lib/src', '/lib/src/', 'node_modules', 'node_modules/', '/node_modules/']) {
+    for (const kept of [
+      'package.json',
+      'lib',
+      'lib/',
+      '/lib/',
+      'lib/src',
+      '/lib/src/',
+      'node_modules',
+      'node_modules/',
+      '/node_modules/',
+    ]) {
       expect(lines).not.toContain(kept);
     }
     expect(lines).not.toContain('*.js');
@@ -403,7 +434,9 @@ const DEFENDER_APP = 'fc780465-2017-40d4-a0c5-307022471b92';
 
 /** Permissions named in docs/permissions.md: the first cell of each table row that looks like a permission. */
 function documentedPermissions(): string[] {
-  return [...new Set([...read('docs/permissions.md').matchAll(/^\|\s*`([A-Za-z]+\.[A-Za-z.]+)`\s*\|/gm)].map((m) => m[1]))];
+  return [
+    ...new Set([...read('docs/permissions.md').matchAll(/^\|\s*`([A-Za-z]+\.[A-Za-z.]+)`\s*\|/gm)].map((m) => m[1])),
+  ];
 }
 
 /** The app role id the stand-in az gives a permission (same derivation as in FAKE_AZ). */
@@ -425,9 +458,9 @@ describe('infra/grant-permissions.sh', () => {
 
   it('grants exactly the permissions docs/permissions.md lists', () => {
     const text = read('infra/grant-permissions.sh');
-    const listed = [...text.matchAll(/^(?:GRAPH_ROLES|DEFENDER_READ_ROLES|DEFENDER_ACTION_ROLES)=\(([^)]*)\)/gm)].flatMap((m) =>
-      m[1].trim().split(/\s+/),
-    );
+    const listed = [
+      ...text.matchAll(/^(?:GRAPH_ROLES|DEFENDER_READ_ROLES|DEFENDER_ACTION_ROLES)=\(([^)]*)\)/gm),
+    ].flatMap((m) => m[1].trim().split(/\s+/));
     expect([...listed].sort()).toEqual([...documentedPermissions()].sort());
     expect(text).toContain(GRAPH_APP);
     expect(text).toContain(DEFENDER_APP);
@@ -495,7 +528,10 @@ fail('unexpected call: az ' + args.join(' '));
       fs.mkdirSync(path.join(dir, 'infra'));
       fs.mkdirSync(path.join(dir, 'env'));
       fs.copyFileSync(script, path.join(dir, 'infra', 'grant-permissions.sh'));
-      fs.writeFileSync(path.join(dir, 'env', '.env.test'), `TEAMSFX_ENV=test\nBOT_MANAGED_IDENTITY_PRINCIPAL_ID=${MSI}\n`);
+      fs.writeFileSync(
+        path.join(dir, 'env', '.env.test'),
+        `TEAMSFX_ENV=test\nBOT_MANAGED_IDENTITY_PRINCIPAL_ID=${MSI}\n`,
+      );
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -506,7 +542,13 @@ fail('unexpected call: az ' + args.join(' '));
       });
     const posts = (): { principalId: string; resourceId: string; appRoleId: string }[] => {
       const file = path.join(dir, 'bin', 'posts.jsonl');
-      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+      return fs.existsSync(file)
+        ? fs
+            .readFileSync(file, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l))
+        : [];
     };
 
     it('grants every documented permission once, and nothing on a second run', () => {
@@ -522,10 +564,13 @@ fail('unexpected call: az ' + args.join(' '));
       // each POST names the app role of a documented permission on the resource that defines it
       const graphRoles = ['SecurityIncident.Read.All', 'SecurityAlert.Read.All', 'SecurityEvents.Read.All'];
       const expected = documentedPermissions().map((p) =>
-        graphRoles.includes(p) ? `${GRAPH_SP} ${fakeRoleId(GRAPH_APP, p)}` : `${DEFENDER_SP} ${fakeRoleId(DEFENDER_APP, p)}`,
+        graphRoles.includes(p)
+          ? `${GRAPH_SP} ${fakeRoleId(GRAPH_APP, p)}`
+          : `${DEFENDER_SP} ${fakeRoleId(DEFENDER_APP, p)}`,
       );
       expect(granted.map((b) => `${b.resourceId} ${b.appRoleId}`).sort()).toEqual(expected.sort());
-      for (const permission of documentedPermissions()) expect(first.stdout).toMatch(new RegExp(`granted\\s+${permission.replace(/\./g, '\\.')}\\s`));
+      for (const permission of documentedPermissions())
+        expect(first.stdout).toMatch(new RegExp(`granted\\s+${permission.replace(/\./g, '\\.')}\\s`));
 
       const second = run(MSI);
       expect(second.status).toBe(0);

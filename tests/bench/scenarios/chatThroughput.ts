@@ -51,7 +51,12 @@ export async function post(url: string, activity: unknown): Promise<boolean> {
 }
 
 /** One load phase; also checks that every answered request put one reply through the connector. */
-async function phase(url: string, text: string, connector: RecordingConnector, seconds: number): Promise<LoadResult & { replies: number }> {
+async function phase(
+  url: string,
+  text: string,
+  connector: RecordingConnector,
+  seconds: number,
+): Promise<LoadResult & { replies: number }> {
   const before = connector.delivered().length;
   const result = await closedLoop(() => post(url, channelMessage(text, { serviceUrl: connector.url })), {
     concurrency: CONCURRENCY,
@@ -100,12 +105,20 @@ export async function chatThroughput(options: { quick: boolean }): Promise<Scena
     await bot.send(botAddedToTeam({ serviceUrl: connector.url }));
     // Warm-up of both processes until their code is optimized (the echo bot needs seconds of load to reach its
     // pace, and so does the bot); not measured.
-    for (const [url, text] of [[echo.url, 'help'], [bot.url, 'help'], [bot.url, 'show pending actions']] as const) {
+    for (const [url, text] of [
+      [echo.url, 'help'],
+      [bot.url, 'help'],
+      [bot.url, 'show pending actions'],
+    ] as const) {
       await phase(url, text, connector, options.quick ? 1 : 3);
     }
     // Short phases in turn (echo, help, pending, echo, …): a machine whose load changes during the run moves the
     // three alike, so the ratios hold.
-    const phases: Record<'echo' | 'help' | 'pending', (LoadResult & { replies: number })[]> = { echo: [], help: [], pending: [] };
+    const phases: Record<'echo' | 'help' | 'pending', (LoadResult & { replies: number })[]> = {
+      echo: [],
+      help: [],
+      pending: [],
+    };
     for (let round = 0; round < rounds; round++) {
       phases.echo.push(await phase(echo.url, 'help', connector, seconds));
       phases.help.push(await phase(bot.url, 'help', connector, seconds));

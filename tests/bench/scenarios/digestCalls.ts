@@ -28,7 +28,10 @@ interface MeasuredRun {
   arrivals: { atMs: number; path: string }[];
 }
 
-async function measuredRun(tenant: SplitTenant, services: Awaited<ReturnType<typeof digestServices>>): Promise<MeasuredRun> {
+async function measuredRun(
+  tenant: SplitTenant,
+  services: Awaited<ReturnType<typeof digestServices>>,
+): Promise<MeasuredRun> {
   const before = await tenant.stats();
   const pids = [tenant.graph.child.pid, tenant.defender.child.pid];
   const cpuBefore = pids.map(processCpuMs);

@@ -62,7 +62,11 @@ interface FireMeasure {
   readyBeforeSlot: boolean;
 }
 
-async function oneFire(simulator: SimulatorProcess, connector: RecordingConnector, count: number): Promise<FireMeasure> {
+async function oneFire(
+  simulator: SimulatorProcess,
+  connector: RecordingConnector,
+  count: number,
+): Promise<FireMeasure> {
   const store = await seedStore(count, connector.url);
   const ids = new Set(Array.from({ length: count }, (_, i) => channelId(i)));
   // The slot is set before the bot starts (the cron is configuration); the bot is then given time to be ready.
@@ -83,8 +87,14 @@ async function oneFire(simulator: SimulatorProcess, connector: RecordingConnecto
     const readyBeforeSlot = readyAt < slot.getTime();
     await simulator.resetStats();
     const callsBefore = connector.calls.length;
-    const posts = () => connector.calls.slice(callsBefore).filter((c) => c.method === 'POST' && ids.has(c.conversationId));
-    const deliveredIds = () => new Set(posts().filter((c) => c.status < 300).map((c) => c.conversationId));
+    const posts = () =>
+      connector.calls.slice(callsBefore).filter((c) => c.method === 'POST' && ids.has(c.conversationId));
+    const deliveredIds = () =>
+      new Set(
+        posts()
+          .filter((c) => c.status < 300)
+          .map((c) => c.conversationId),
+      );
     const timeoutMs = slot.getTime() - Date.now() + (count / TEAMS_SENDS_PER_SECOND) * 1000 * 3 + 30_000;
     await connector.waitFor(() => deliveredIds().size >= count, timeoutMs, `${count} digest posts`);
     const delivered = posts().filter((c) => c.status < 300);

@@ -36,7 +36,9 @@ async function runChild(url: string, nodeFlags: string[]): Promise<ChildResult> 
     let err = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`digest child exited with ${code}: ${err}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`digest child exited with ${code}: ${err}`)),
+    );
   });
   return JSON.parse(output.trim().split('\n').at(-1)!) as ChildResult;
 }

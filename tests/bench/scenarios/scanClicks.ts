@@ -41,12 +41,18 @@ interface ClickAnswer {
 }
 
 async function click(bot: BotProcess, serviceUrl: string, deviceId: string, n: number): Promise<ClickAnswer> {
-  const activity = cardClick('scan', { deviceId, scanType: 'Quick' }, `1700000000${String(n).padStart(5, '0')}`, { serviceUrl });
+  const activity = cardClick('scan', { deviceId, scanType: 'Quick' }, `1700000000${String(n).padStart(5, '0')}`, {
+    serviceUrl,
+  });
   const started = performance.now();
   const answer = await bot.send(activity);
   const ms = performance.now() - started;
   const card = answer.body?.value;
-  return { ms, status: answer.status, headline: card ? cardText(card).split('\n')[0].slice(0, 80) : JSON.stringify(answer.body).slice(0, 80) };
+  return {
+    ms,
+    status: answer.status,
+    headline: card ? cardText(card).split('\n')[0].slice(0, 80) : JSON.stringify(answer.body).slice(0, 80),
+  };
 }
 
 /** `count` requests sent at the same moment; their answer times in ms. */

@@ -45,7 +45,14 @@ export class FakeDefender {
   postDelayMs = 0;
 
   async getMachine(id: string): Promise<Machine> {
-    return { id, computerDnsName: 'pc-01.contoso.local', osPlatform: 'Windows11', healthStatus: 'Active', riskScore: 'High', machineTags: [] } as unknown as Machine;
+    return {
+      id,
+      computerDnsName: 'pc-01.contoso.local',
+      osPlatform: 'Windows11',
+      healthStatus: 'Active',
+      riskScore: 'High',
+      machineTags: [],
+    } as unknown as Machine;
   }
   async listMachineAlerts(): Promise<MdeAlert[]> {
     return [];
@@ -63,13 +70,25 @@ export class FakeDefender {
     this.posts.push({ call: 'startInvestigation', machineId, comment });
     if (this.postDelayMs) await new Promise((r) => setTimeout(r, this.postDelayMs));
     if (this.refuse) throw this.refuse;
-    return { id: '17', startTime: new Date().toISOString(), state: 'Running', machineId, computerDnsName: 'pc-01.contoso.local' } as Investigation;
+    return {
+      id: '17',
+      startTime: new Date().toISOString(),
+      state: 'Running',
+      machineId,
+      computerDnsName: 'pc-01.contoso.local',
+    } as Investigation;
   }
   async getMachineAction(id: string): Promise<MachineAction> {
     return this.action(id, DEVICE_ID);
   }
   async getInvestigation(id: string): Promise<Investigation> {
-    return { id, startTime: new Date().toISOString(), state: this.investigationState, machineId: DEVICE_ID, computerDnsName: 'pc-01.contoso.local' } as Investigation;
+    return {
+      id,
+      startTime: new Date().toISOString(),
+      state: this.investigationState,
+      machineId: DEVICE_ID,
+      computerDnsName: 'pc-01.contoso.local',
+    } as Investigation;
   }
 
   private async post(call: string, machineId: string, comment: string): Promise<MachineAction> {

@@ -46,15 +46,21 @@ describe('polling backoff', () => {
 
 describe('intent keys', () => {
   it('one key for every scan type of a device, one for investigations, one for isolation and release', () => {
-    expect(intentKey({ kind: 'scan', scanType: 'Quick' }, DEVICE_ID)).toBe(intentKey({ kind: 'scan', scanType: 'Full' }, DEVICE_ID));
+    expect(intentKey({ kind: 'scan', scanType: 'Quick' }, DEVICE_ID)).toBe(
+      intentKey({ kind: 'scan', scanType: 'Full' }, DEVICE_ID),
+    );
     expect(intentKey({ kind: 'investigation' }, DEVICE_ID)).toBe(`investigate|${DEVICE_ID}`);
-    expect(intentKey({ kind: 'isolate', isolationType: 'Selective' }, DEVICE_ID)).toBe(intentKey({ kind: 'release' }, DEVICE_ID));
+    expect(intentKey({ kind: 'isolate', isolationType: 'Selective' }, DEVICE_ID)).toBe(
+      intentKey({ kind: 'release' }, DEVICE_ID),
+    );
   });
 });
 
 describe('scan <device name>: which device a name means', () => {
   const machine = (name: string): Machine => ({ id: name, computerDnsName: name }) as Machine;
-  const fleet = ['pc-01.contoso.local', 'pc-010.contoso.local', 'pc-011.contoso.local', 'srv-db.contoso.local'].map(machine);
+  const fleet = ['pc-01.contoso.local', 'pc-010.contoso.local', 'pc-011.contoso.local', 'srv-db.contoso.local'].map(
+    machine,
+  );
 
   it('an exact host name wins over longer names with the same prefix', () => {
     expect(matchDeviceName('PC-01', fleet)).toEqual({ kind: 'one', device: fleet[0] });

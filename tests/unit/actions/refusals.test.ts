@@ -13,22 +13,40 @@ function refused(init: Partial<ConstructorParameters<typeof DefenderApiError>[0]
 
 describe('Defender refusals made readable', () => {
   it('ActiveRequestAlreadyExists on a scan says "a scan is already running on <device>"', () => {
-    const error = refused({ status: 400, code: 'ActiveRequestAlreadyExists', serverMessage: 'Action is already in progress' });
-    expect(defenderRefusal(error, { kind: 'scan', scanType: 'Quick' }, DEVICE)).toBe(`a scan is already running on ${DEVICE}`);
+    const error = refused({
+      status: 400,
+      code: 'ActiveRequestAlreadyExists',
+      serverMessage: 'Action is already in progress',
+    });
+    expect(defenderRefusal(error, { kind: 'scan', scanType: 'Quick' }, DEVICE)).toBe(
+      `a scan is already running on ${DEVICE}`,
+    );
   });
 
   it('an "already in progress" message without the code is read the same way', () => {
     const error = refused({ status: 400, serverMessage: 'Action is already in progress' });
-    expect(defenderRefusal(error, { kind: 'investigation' }, DEVICE)).toBe(`an investigation is already running on ${DEVICE}`);
+    expect(defenderRefusal(error, { kind: 'investigation' }, DEVICE)).toBe(
+      `an investigation is already running on ${DEVICE}`,
+    );
   });
 
   it('an isolation of an isolated device says it is already isolated', () => {
-    const error = refused({ status: 400, code: 'ActiveRequestAlreadyExists', serverMessage: 'Machine x is already isolated' });
-    expect(defenderRefusal(error, { kind: 'isolate', isolationType: 'Full' }, DEVICE)).toBe(`${DEVICE} is already isolated`);
+    const error = refused({
+      status: 400,
+      code: 'ActiveRequestAlreadyExists',
+      serverMessage: 'Machine x is already isolated',
+    });
+    expect(defenderRefusal(error, { kind: 'isolate', isolationType: 'Full' }, DEVICE)).toBe(
+      `${DEVICE} is already isolated`,
+    );
   });
 
   it('an unsupported operating system is named as such', () => {
-    const error = refused({ status: 400, code: 'OsPlatformNotSupported', serverMessage: "OS Platform iOS isn't supported" });
+    const error = refused({
+      status: 400,
+      code: 'OsPlatformNotSupported',
+      serverMessage: "OS Platform iOS isn't supported",
+    });
     expect(defenderRefusal(error, { kind: 'scan', scanType: 'Full' }, DEVICE)).toBe(
       `the operating system of ${DEVICE} does not support antivirus scans`,
     );
@@ -66,7 +84,9 @@ describe('Defender refusals made readable', () => {
 
   it('anything else falls back to the client’s readable message, never a stack trace', () => {
     const error = refused({ status: 500, code: 'InternalServerError' });
-    expect(defenderRefusal(error, { kind: 'scan', scanType: 'Quick' }, DEVICE)).toMatch(/^Defender for Endpoint could not/);
+    expect(defenderRefusal(error, { kind: 'scan', scanType: 'Quick' }, DEVICE)).toMatch(
+      /^Defender for Endpoint could not/,
+    );
     expect(defenderRefusal(new TypeError('x is undefined'), { kind: 'scan', scanType: 'Quick' }, DEVICE)).toBe(
       'an unexpected error occurred (details in the bot log)',
     );

@@ -64,14 +64,20 @@ describe('card clicks', () => {
     expect(outcome.kind).toBe('replaceForAll');
     expect(statusFact(cardOf(outcome))).toBe('Pending');
     expect(env.defender.posts).toEqual([
-      { call: 'runAntiVirusScan', machineId: DEVICE_ID, comment: expect.stringContaining(`Ann Analyst (aad:${ANN.id})`) },
+      {
+        call: 'runAntiVirusScan',
+        machineId: DEVICE_ID,
+        comment: expect.stringContaining(`Ann Analyst (aad:${ANN.id})`),
+      },
     ]);
     const outcomes = (await env.stores.audit.recent(10)).map((e) => `${e.action}:${e.outcome}`);
     expect(outcomes).toEqual(expect.arrayContaining(['scan (Quick):allowed', 'runAntiVirusScan:requested']));
   });
 
   it('ten concurrent clicks, by two people, start one scan; the others are shown the running one', async () => {
-    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => env.click('scan', SCAN, i % 2 ? ANN : BOB)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => env.click('scan', SCAN, i % 2 ? ANN : BOB)),
+    );
     expect(env.defender.posts).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === 'replaceForAll')).toHaveLength(1);
     const duplicates = outcomes.filter((o) => o.kind === 'clickerOnly');
@@ -103,7 +109,12 @@ describe('card clicks', () => {
 
 describe('two-person approval', () => {
   async function requestIsolation(by: Person = ANN): Promise<string> {
-    const outcome = await env.click('requestIsolation', { deviceId: DEVICE_ID, isolationType: 'Full' }, by, 'request-card');
+    const outcome = await env.click(
+      'requestIsolation',
+      { deviceId: DEVICE_ID, isolationType: 'Full' },
+      by,
+      'request-card',
+    );
     expect(outcome.kind).toBe('replaceForAll');
     const [request] = await env.stores.requests.pending();
     return request.id;
@@ -112,7 +123,12 @@ describe('two-person approval', () => {
   it('Request isolation stores a request and answers with the approval card; nothing goes to Defender', async () => {
     const id = await requestIsolation();
     const request = await env.stores.requests.get(id);
-    expect(request).toMatchObject({ state: 'pending', deviceName: 'pc-01.contoso.local', requestedBy: ANN, activityId: 'request-card' });
+    expect(request).toMatchObject({
+      state: 'pending',
+      deviceName: 'pc-01.contoso.local',
+      requestedBy: ANN,
+      activityId: 'request-card',
+    });
     expect(env.defender.posts).toHaveLength(0);
     // A second request for the same device creates nothing new.
     const again = await env.click('requestIsolation', { deviceId: DEVICE_ID, isolationType: 'Selective' }, BOB);
@@ -139,13 +155,19 @@ describe('two-person approval', () => {
 
   it('concurrent approvals by two approvers send exactly one isolate, naming requester and approver', async () => {
     const id = await requestIsolation();
-    const outcomes = await Promise.all([BOB, CLEO, BOB, CLEO].map((who) => env.click('approve', { requestId: id }, who)));
+    const outcomes = await Promise.all(
+      [BOB, CLEO, BOB, CLEO].map((who) => env.click('approve', { requestId: id }, who)),
+    );
     expect(env.defender.posts.map((p) => p.call)).toEqual(['isolate']);
     expect(outcomes.filter((o) => o.kind === 'replaceForAll')).toHaveLength(1);
     const request = await env.stores.requests.get(id);
     expect(request?.state).toBe('approved');
-    expect(env.defender.posts[0].comment).toContain(`requested by Ann Analyst (aad:${ANN.id}) and approved by ${request?.decidedBy?.name}`);
-    expect(textOf(cardOf(outcomes.find((o) => o.kind === 'replaceForAll')!))).toContain(`Approved by ${request?.decidedBy?.name}`);
+    expect(env.defender.posts[0].comment).toContain(
+      `requested by Ann Analyst (aad:${ANN.id}) and approved by ${request?.decidedBy?.name}`,
+    );
+    expect(textOf(cardOf(outcomes.find((o) => o.kind === 'replaceForAll')!))).toContain(
+      `Approved by ${request?.decidedBy?.name}`,
+    );
   });
 
   it('Reject closes the request and sends nothing; the device can be requested again', async () => {
@@ -168,6 +190,8 @@ describe('two-person approval', () => {
     const outcome = await env.click('approve', { requestId: id }, BOB);
     expect(textOf(cardOf(outcome))).toContain('expired');
     expect(env.defender.posts).toHaveLength(0);
-    expect((await env.stores.audit.recent(20)).some((e) => e.outcome === 'expired' && e.deviceId === DEVICE_ID)).toBe(true);
+    expect((await env.stores.audit.recent(20)).some((e) => e.outcome === 'expired' && e.deviceId === DEVICE_ID)).toBe(
+      true,
+    );
   });
 });

@@ -50,7 +50,13 @@ describe('ActionTracker', () => {
     const env = fakeServices();
     const first = new ActionTracker(env.services);
     await first.start();
-    await new CardRouter(env.services, first).handle({ verb: 'scan', data: SCAN, user: ANN, conversation: CONVERSATION, cardActivityId: 'card-1' });
+    await new CardRouter(env.services, first).handle({
+      verb: 'scan',
+      data: SCAN,
+      user: ANN,
+      conversation: CONVERSATION,
+      cardActivityId: 'card-1',
+    });
     await first.stop();
 
     env.defender.actionStatus = 'Succeeded';
@@ -69,7 +75,13 @@ describe('ActionTracker', () => {
     env.defender.postDelayMs = 60 * 60_000; // the call never comes back before the "restart"
     const first = new ActionTracker(env.services);
     const router = new CardRouter(env.services, first);
-    const pending = router.handle({ verb: 'investigate', data: { deviceId: DEVICE_ID }, user: ANN, conversation: CONVERSATION, cardActivityId: 'card-1' });
+    const pending = router.handle({
+      verb: 'investigate',
+      data: { deviceId: DEVICE_ID },
+      user: ANN,
+      conversation: CONVERSATION,
+      cardActivityId: 'card-1',
+    });
     await advance(env, 3500);
     expect((await pending).kind).toBe('replaceForAll');
     // A crash: the first process is simply gone (a clean stop would wait for the call).

@@ -43,10 +43,14 @@ test('releasing twice does not move the end, and keys are independent', () => {
 test('acquire waits for a place and resolves with its release', async () => {
   const clock = { now: 0 };
   const waits: number[] = [];
-  const l = new SlidingWindowLimiter({ max: 1, windowMs: 1000 }, () => clock.now, async (ms) => {
-    waits.push(ms);
-    clock.now += ms;
-  });
+  const l = new SlidingWindowLimiter(
+    { max: 1, windowMs: 1000 },
+    () => clock.now,
+    async (ms) => {
+      waits.push(ms);
+      clock.now += ms;
+    },
+  );
   (await l.acquire('tenant'))();
   const second = await l.acquire('tenant');
   expect(waits).toEqual([1000]);

@@ -45,14 +45,19 @@ function visibleText(card: AdaptiveCard): string {
     else if (value && typeof value === 'object') Object.entries(value).forEach(([k, v]) => visit(v, k));
   };
   visit(card, '');
-  return out.join('\n').replace(/[\u200B\u2060]/g, '').replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  return out
+    .join('\n')
+    .replace(/[\u200B\u2060]/g, '')
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 function findElement(value: unknown, type: string): unknown {
   if (Array.isArray(value)) return value.map((v) => findElement(v, type)).find(Boolean);
   if (!value || typeof value !== 'object') return undefined;
   if ((value as { type?: string }).type === type) return value;
-  return Object.values(value).map((v) => findElement(v, type)).find(Boolean);
+  return Object.values(value)
+    .map((v) => findElement(v, type))
+    .find(Boolean);
 }
 
 function elementTypes(card: AdaptiveCard): string[] {

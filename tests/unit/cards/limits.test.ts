@@ -22,7 +22,10 @@ describe('fitList', () => {
 
 describe('fitCard', () => {
   const rowsOf1Kb = (rows: number) =>
-    adaptiveCard(ctx, Array.from({ length: rows }, () => textBlock('x'.repeat(1000))));
+    adaptiveCard(
+      ctx,
+      Array.from({ length: rows }, () => textBlock('x'.repeat(1000))),
+    );
 
   it('keeps the preferred number of rows when the card fits', () => {
     expect(fitCard(rowsOf1Kb, 5).body).toHaveLength(5);

@@ -3,7 +3,10 @@ import { HOSTILE_TEXT } from '../../helpers/cardFixtures';
 
 /** What a reader sees: zero-width spaces are invisible and backslash escapes disappear. */
 function visible(text: string): string {
-  return text.split(WORD_JOINER).join('').replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  return text
+    .split(WORD_JOINER)
+    .join('')
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 const FORBIDDEN = ['](', '![', '<at', '</', '://', 'www.', 'mailto:', '**', '&lt;', '{{'];

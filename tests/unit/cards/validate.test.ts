@@ -23,7 +23,15 @@ const charts = [
     title: 'Trend',
     xAxisTitle: 'Date',
     yAxisTitle: '%',
-    series: [{ legend: 'Secure Score', values: [{ x: '2024-05-01', y: 40 }, { x: '2024-05-02', y: 41 }] }],
+    series: [
+      {
+        legend: 'Secure Score',
+        values: [
+          { x: '2024-05-01', y: 40 },
+          { x: '2024-05-02', y: 41 },
+        ],
+      },
+    ],
     fallback: [textBlock('40% → 41%')],
   }),
 ];

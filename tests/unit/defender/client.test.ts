@@ -65,7 +65,9 @@ describe('paging', () => {
     });
     api = fake;
     // first URL → page=2 → page=1 → page=2 again: the loop is caught before a fourth request.
-    const error = await clientFor(api).listAlerts().catch((e: unknown) => e);
+    const error = await clientFor(api)
+      .listAlerts()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PagingError);
     expect((error as PagingError).reason).toBe('loop');
     expect((error as PagingError).readableMessage()).toMatch(/same next-page link twice/);
@@ -76,7 +78,9 @@ describe('paging', () => {
     api = await startFakeApi((_req, res) =>
       json(res, 200, { value: [machine(1)], '@odata.nextLink': 'https://evil.example/api/machines?page=2' }),
     );
-    const error = await clientFor(api).listMachines().catch((e: unknown) => e);
+    const error = await clientFor(api)
+      .listMachines()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PagingError);
     expect((error as PagingError).reason).toBe('foreign-link');
     expect(api.requests).toHaveLength(1);
@@ -84,7 +88,9 @@ describe('paging', () => {
 
   it('stops a list that runs past the page bound', async () => {
     api = await pagedMachines(10, 1);
-    const error = await clientFor(api, { maxPages: 3 }).listMachines().catch((e: unknown) => e);
+    const error = await clientFor(api, { maxPages: 3 })
+      .listMachines()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PagingError);
     expect((error as PagingError).reason).toBe('page-limit');
     expect(api.requests).toHaveLength(3);
@@ -115,7 +121,9 @@ describe('parsing', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"value": [ {"id": "trunc');
     });
-    const error = await clientFor(api).listAlerts().catch((e: unknown) => e);
+    const error = await clientFor(api)
+      .listAlerts()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DefenderResponseError);
     expect((error as DefenderResponseError).kind).toBe('invalid-response');
     expect((error as DefenderApiError).readableMessage()).toMatch(

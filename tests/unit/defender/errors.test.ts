@@ -122,7 +122,9 @@ describe('errors from a live answer', () => {
         error: { code: 'ActiveRequestAlreadyExists', message: 'Action is already in progress', target: 't-9' },
       }),
     );
-    const error = await clientFor(api).runAntiVirusScan(deviceId(1), 'scan', 'Quick').catch((e: unknown) => e);
+    const error = await clientFor(api)
+      .runAntiVirusScan(deviceId(1), 'scan', 'Quick')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'http', api: 'defender', method: 'POST', status: 400, target: 't-9' });
     expect((error as { readableMessage(): string }).readableMessage()).toMatch(/already running on the device/);
   });

@@ -61,7 +61,9 @@ describe('throttling and unavailability', () => {
     api = await startFakeApi((_req, res) =>
       json(res, 429, { error: { code: 'TooManyRequests', message: 'Hourly quota' } }, { 'Retry-After': '1800' }),
     );
-    const error = (await clientFor(api).getExposureScore().catch((e: unknown) => e)) as DefenderApiError;
+    const error = (await clientFor(api)
+      .getExposureScore()
+      .catch((e: unknown) => e)) as DefenderApiError;
     expect(api.requests).toHaveLength(1);
     expect(error.retryAfterSeconds).toBe(1800);
     expect(error.readableMessage()).toBe(

@@ -38,8 +38,36 @@ const AWKWARD_KEYS = [
 /** Keys that differ only in one character around each run Azure forbids, so an escaping that breaks order shows. */
 const ORDER_KEYS = [
   ...AWKWARD_KEYS,
-  ...['\t', ' ', '!', '"', '#', '$', '%', '&', '-', '.', '/', '0', '=', '>', '?', '@', 'Z', '[', '\\', ']', '}', '~',
-    '\u007f', '\u009f', '\u00a0', 'é', '中', '😀'].map((c) => `k${c}k`),
+  ...[
+    '\t',
+    ' ',
+    '!',
+    '"',
+    '#',
+    '$',
+    '%',
+    '&',
+    '-',
+    '.',
+    '/',
+    '0',
+    '=',
+    '>',
+    '?',
+    '@',
+    'Z',
+    '[',
+    '\\',
+    ']',
+    '}',
+    '~',
+    '\u007f',
+    '\u009f',
+    '\u00a0',
+    'é',
+    '中',
+    '😀',
+  ].map((c) => `k${c}k`),
 ];
 
 const minutes = (n: number) => n * 60_000;
@@ -141,14 +169,39 @@ describe.each<[string, () => StoreBackend]>([
 
     it('lists by prefix exactly the keys that start with it, whatever characters follow', async () => {
       const keys = [
-        'conv/1', 'conv/1|daily', 'conv/10|daily', 'conv/1😀', 'conv/1😀x', 'conv/1\\x', 'conv/1#', 'conv/1?',
-        'conv/1%', 'conv/1中', 'conv/1\ud7ff', 'conv/1\ud7ffz', 'conv/1\uffee', 'conv/2', 'conv.1', 'conv%2f1',
-        'conv', 'cono', 'conw',
-        '19:abc@thread.tacv2;messageid=1|daily', '19:abc@thread.tacv2;messageid=10|daily', '19:abc@thread.tacv2|daily',
+        'conv/1',
+        'conv/1|daily',
+        'conv/10|daily',
+        'conv/1😀',
+        'conv/1😀x',
+        'conv/1\\x',
+        'conv/1#',
+        'conv/1?',
+        'conv/1%',
+        'conv/1中',
+        'conv/1\ud7ff',
+        'conv/1\ud7ffz',
+        'conv/1\uffee',
+        'conv/2',
+        'conv.1',
+        'conv%2f1',
+        'conv',
+        'cono',
+        'conw',
+        '19:abc@thread.tacv2;messageid=1|daily',
+        '19:abc@thread.tacv2;messageid=10|daily',
+        '19:abc@thread.tacv2|daily',
       ];
       for (const key of keys) await store.put('conversations', key, 1);
       const prefixes = [
-        'conv/1', 'conv/1|', 'conv/', 'conv', 'conv%', 'conv/1😀', 'conv/1\ud7ff', '19:abc@thread.tacv2;messageid=1|',
+        'conv/1',
+        'conv/1|',
+        'conv/',
+        'conv',
+        'conv%',
+        'conv/1😀',
+        'conv/1\ud7ff',
+        '19:abc@thread.tacv2;messageid=1|',
         'x',
       ];
       for (const prefix of prefixes) {
@@ -469,7 +522,14 @@ describe.each<[string, () => StoreBackend]>([
       const recent = async (n: number) => (await stores.audit.recent(n)).map((e) => e.action);
       expect(await recent(4)).toEqual(['newest', 'same-ms-6', 'same-ms-5', 'same-ms-4']);
       expect(await recent(100)).toEqual([
-        'newest', 'same-ms-6', 'same-ms-5', 'same-ms-4', 'same-ms-3', 'same-ms-2', 'same-ms-1', 'older',
+        'newest',
+        'same-ms-6',
+        'same-ms-5',
+        'same-ms-4',
+        'same-ms-3',
+        'same-ms-2',
+        'same-ms-1',
+        'older',
       ]);
     });
 
