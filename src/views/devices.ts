@@ -71,31 +71,57 @@ export interface ThreatenedDevices {
 }
 
 /**
- * Devices with active alerts or a high risk score, riskiest first. The active alerts, the devices at risk
- * (server-side filter: never the whole fleet) and the isolation actions are three independent lists, read in
- * parallel page by page and joined at the end; per device only what its row shows is kept (alert titles interned),
- * and only the riskiest `maxRows` rows are returned, so `show devices` and the daily digest share one reading.
+ * Devices with active alerts or a high risk score, riskiest first. The active alerts are read first (with the
+ * isolation actions alongside), then the devices at risk (a server-side filter: never the whole fleet) are streamed
+ * page by page keeping only the riskiest `maxRows` rows and a count, so memory holds one page and the rows the card
+ * shows — not the fleet. `show devices` and the daily digest share this one reading.
  */
 export async function threatenedDevices(defender: DefenderApi, maxRows = Infinity): Promise<ThreatenedDevices> {
-  const [isolated, alertsByDevice, atRisk] = await Promise.all([
-    isolatedDeviceIds(defender),
-    activeAlertsByDevice(defender),
-    devicesAtRisk(defender),
-  ]);
-  const rows: DeviceView[] = [];
+  const isolatedRead = isolatedDeviceIds(defender);
+  isolatedRead.catch(() => undefined); // awaited below; must not go unhandled if the alerts fail first
+  const alertsByDevice = await activeAlertsByDevice(defender);
+  const isolated = await isolatedRead;
+  const top = new TopRows(maxRows);
   const listed = new Set<string>();
-  for (const device of atRisk) {
-    const alerts = alertsByDevice.get(device.id);
-    if (device.riskScore !== 'High' && !alerts) continue;
-    listed.add(device.id);
-    rows.push(withAlerts(device, alerts, isolated.has(device.id)));
+  for await (const page of defender.streamMachines({ filter: AT_RISK_FILTER })) {
+    for (const machine of page) {
+      const alerts = alertsByDevice.get(machine.id);
+      if (machine.riskScore !== 'High' && !alerts) continue;
+      listed.add(machine.id);
+      top.offer(withAlerts(toDeviceView(machine, [], false), alerts, isolated.has(machine.id)));
+    }
   }
   // An alert newer than the device's risk rating: the device is listed from what its alerts say.
   for (const [id, alerts] of alertsByDevice) {
-    if (!listed.has(id)) rows.push(withAlerts(deviceFromAlerts(id, alerts), alerts, isolated.has(id)));
+    if (!listed.has(id)) top.offer(withAlerts(deviceFromAlerts(id, alerts), alerts, isolated.has(id)));
   }
-  rows.sort(byThreat);
-  return { devices: rows.slice(0, maxRows), total: rows.length };
+  return { devices: top.rows(), total: top.total };
+}
+
+/** The riskiest `max` rows seen so far, and how many were offered. */
+class TopRows {
+  private readonly kept: DeviceView[] = [];
+  total = 0;
+
+  constructor(private readonly max: number) {}
+
+  offer(row: DeviceView): void {
+    this.total++;
+    if (this.kept.length >= this.max && byThreat(row, this.kept[this.kept.length - 1]) >= 0) return;
+    let low = 0;
+    let high = this.kept.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (byThreat(this.kept[mid], row) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    this.kept.splice(low, 0, row);
+    if (this.kept.length > this.max) this.kept.pop();
+  }
+
+  rows(): DeviceView[] {
+    return [...this.kept];
+  }
 }
 
 async function activeAlertsByDevice(defender: DefenderApi): Promise<Map<string, DeviceAlerts>> {
@@ -113,15 +139,6 @@ async function activeAlertsByDevice(defender: DefenderApi): Promise<Map<string, 
     }
   }
   return byDevice;
-}
-
-/** Devices at risk, kept as (alert-less) card rows rather than whole machine records. */
-async function devicesAtRisk(defender: DefenderApi): Promise<DeviceView[]> {
-  const devices: DeviceView[] = [];
-  for await (const page of defender.streamMachines({ filter: AT_RISK_FILTER })) {
-    for (const machine of page) devices.push(toDeviceView(machine, [], false));
-  }
-  return devices;
 }
 
 function withAlerts(device: DeviceView, alerts: DeviceAlerts | undefined, isolated: boolean): DeviceView {
