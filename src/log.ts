@@ -1,6 +1,7 @@
 /**
  * The structured logger: JSON lines (pino), pretty in an interactive development terminal, secrets redacted.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -32,6 +33,15 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
 ];
 
+/** The activity being handled: its log lines carry these fields. */
+export interface RequestContext {
+  requestId: string;
+  activityType?: string;
+}
+
+/** Where the current activity's `RequestContext` lives while it is handled. */
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
 /** Removes secrets from a piece of text. */
 export function redactText(text: string): string {
   return SECRET_PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
@@ -62,6 +72,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const pinoOptions: pino.LoggerOptions = {
     level: options.level,
     base: { service: 'watchstander' },
+    // Every line written while an activity is handled carries its request id, however deep the call.
+    mixin: () => ({ ...requestContext.getStore() }),
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     // Errors normally arrive already serialized and scrubbed by the hook below; anything else raw is done here.
     serializers: { err: (err: unknown) => (err instanceof Error ? scrubDeep(err, scrub) : err) },

@@ -2,6 +2,7 @@
  * Wires one running Watchstander: Defender client, store, Teams app, HTTP server, digests and trackers.
  */
 import type { TokenCredential } from '@azure/core-auth';
+import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
 import type { DefenderClient, DefenderClientOptions } from './defender/client';
 import { CardRouter } from './actions';
@@ -11,7 +12,7 @@ import { ProactiveMessenger } from './bot/proactive';
 import { CommandRouter } from './commands';
 import { Installations } from './conversations';
 import { DigestScheduler } from './digest/scheduler';
-import type { Logger } from './log';
+import { requestContext, type Logger } from './log';
 import { createServer, type Health } from './server';
 import type { Services } from './services';
 import { openStore } from './store';
@@ -92,7 +93,13 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
         return;
       }
       const authorization = req.header('authorization') ?? '';
-      const work = processInbound(adapter, app, req.body, authorization, log).then((answer) => {
+      const requestId = randomUUID().slice(0, 12);
+      const activityType = typeof req.body?.type === 'string' ? req.body.type.slice(0, 40) : undefined;
+      res.header('x-request-id', requestId);
+      const inbound = requestContext.run({ requestId, activityType }, () =>
+        processInbound(adapter, app, req.body, authorization, log),
+      );
+      const work = inbound.then((answer) => {
         for (const [name, value] of Object.entries(answer.headers ?? {})) res.header(name, value);
         res.status(answer.status);
         if (answer.body === undefined) res.end();

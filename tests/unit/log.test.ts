@@ -3,7 +3,7 @@
  * error's message or stack, not deep inside an object — and errors keep their message and stack while being scrubbed.
  */
 import { Writable } from 'node:stream';
-import { createLogger, redactText, type Logger } from '../../src/log';
+import { createLogger, redactText, requestContext, type Logger } from '../../src/log';
 
 const BOT_PASSWORD = 'bot~Pa55word.Value_123';
 const CLIENT_SECRET = 'Qx8Q~client.secret-value-456';
@@ -140,4 +140,20 @@ describe('createLogger', () => {
     expect(lines()[0].part).toBe('teams');
     expect(lines()[0].loop.self).toBe('[circular]');
   });
+});
+
+test('every line written while an activity is handled carries its request id, even after an await', async () => {
+  const { log, lines } = memoryLogger();
+  log.info('before');
+  await requestContext.run({ requestId: 'req-42', activityType: 'message' }, async () => {
+    log.info('inside');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    log.child({ part: 'defender' }).warn('deeper');
+  });
+  log.info('after');
+  const [before, inside, deeper, after] = lines();
+  expect(before.requestId).toBeUndefined();
+  expect(inside).toMatchObject({ requestId: 'req-42', activityType: 'message' });
+  expect(deeper).toMatchObject({ requestId: 'req-42', part: 'defender' });
+  expect(after.requestId).toBeUndefined();
 });
