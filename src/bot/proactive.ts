@@ -8,14 +8,13 @@ import type { Logger } from '../log';
 import { ConversationGoneError, type Messenger } from '../messenger';
 import type { Conversations } from '../store/conversations';
 import { SlidingWindowLimiter } from './rateLimiter';
+import { RETRIABLE_TEAMS_STATUSES, teamsRetryDelayMs, teamsStatusOf } from './teamsRetry';
 
 /** Teams limits: 7 sends per second per conversation, 50 per second per app per tenant. */
 export const TEAMS_LIMITS = {
   perConversation: { max: 7, windowMs: 1000 },
   perTenant: { max: 50, windowMs: 1000 },
 };
-
-const RETRIABLE = new Set([412, 429, 502, 504]);
 
 /** Options of the proactive messenger. */
 export interface ProactiveOptions {
@@ -84,10 +83,10 @@ export class ProactiveMessenger implements Messenger {
         // Ended now: a wait for Retry-After must not hold a place in the windows.
         tenantSend();
         conversationSend();
-        const status = statusOf(error);
+        const status = teamsStatusOf(error);
         if (status === 403 || status === 404) throw new ConversationGoneError(conversationId, status);
-        if (status === undefined || !RETRIABLE.has(status) || n >= maxAttempts) throw error;
-        const delay = retryDelayMs(error, n, this.options.baseDelayMs ?? 500);
+        if (status === undefined || !RETRIABLE_TEAMS_STATUSES.has(status) || n >= maxAttempts) throw error;
+        const delay = teamsRetryDelayMs(error, n, this.options.baseDelayMs ?? 500, 60_000);
         this.log.warn(
           { conversationId, status, attempt: n, delayMs: delay },
           `Teams ${what} throttled or failed; retrying`,
@@ -99,17 +98,4 @@ export class ProactiveMessenger implements Messenger {
       }
     }
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const e = error as { statusCode?: number; response?: { status?: number } } | undefined;
-  return e?.statusCode ?? e?.response?.status;
-}
-
-function retryDelayMs(error: unknown, attempt: number, baseMs: number): number {
-  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } })?.response?.headers;
-  const retryAfter = Number(headers?.get?.('retry-after'));
-  if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, 60_000);
-  const exp = baseMs * 2 ** (attempt - 1);
-  return Math.min(exp + Math.random() * baseMs, 30_000);
 }

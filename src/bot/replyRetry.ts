@@ -8,9 +8,7 @@
  */
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Logger } from '../log';
-
-/** Statuses Teams answers when a send may succeed if tried again later. */
-export const RETRIABLE_TEAMS_STATUSES: ReadonlySet<number> = new Set([412, 429, 502, 504]);
+import { RETRIABLE_TEAMS_STATUSES, teamsRetryDelayMs, teamsStatusOf } from './teamsRetry';
 
 /** Options of `ReplyRetry`. */
 export interface ReplyRetryOptions {
@@ -52,10 +50,10 @@ export class ReplyRetry implements Middleware {
           try {
             return await send();
           } catch (error) {
-            const status = statusOf(error);
+            const status = teamsStatusOf(error);
             const retriable = status !== undefined && RETRIABLE_TEAMS_STATUSES.has(status);
             if (!retriable || attempt >= this.maxAttempts) throw error;
-            const delayMs = this.delayMs(error, attempt);
+            const delayMs = teamsRetryDelayMs(error, attempt, this.baseDelayMs, this.maxDelayMs);
             this.log.warn(
               { status, attempt, delayMs, activityType: context.activity.type },
               'Teams refused a reply for now; retrying',
@@ -67,22 +65,4 @@ export class ReplyRetry implements Middleware {
     }
     await next();
   }
-
-  private delayMs(error: unknown, attempt: number): number {
-    const retryAfter = Number(headerOf(error, 'retry-after'));
-    if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, this.maxDelayMs);
-    const backoff = this.baseDelayMs * 2 ** (attempt - 1) + Math.random() * this.baseDelayMs;
-    return Math.min(backoff, this.maxDelayMs);
-  }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const e = error as { statusCode?: unknown; response?: { status?: unknown } } | undefined;
-  const status = e?.statusCode ?? e?.response?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function headerOf(error: unknown, name: string): string | undefined {
-  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } })?.response?.headers;
-  return typeof headers?.get === 'function' ? headers.get(name) : undefined;
 }
