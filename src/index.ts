@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDefenderClient } from './defender/client';
 import { createCredential } from './defender/credentials';
-import { createLogger, type Logger } from './log';
+import { createLogger } from './log';
 import { startWatch } from './watch';
 
 async function main(): Promise<void> {
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     secrets: [config.bot.password, config.azure.clientSecret ?? '', process.env.AZURE_STORAGE_CONNECTION_STRING ?? ''],
   });
   const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   const watch = await startWatch({ config, log, instanceId, createDefenderClient, createCredential });
   log.info(
     { port: watch.port, defenderSource: config.defenderSource, store: config.store.kind, instanceId },
@@ -48,11 +49,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('unhandledRejection', (reason) => logFatal(log, 'unhandled rejection', reason));
-}
-
-function logFatal(log: Logger, what: string, reason: unknown): void {
-  log.error({ err: reason }, what);
 }
 
 main().catch((error: unknown) => {

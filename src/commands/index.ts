@@ -52,8 +52,6 @@ export class CommandRouter {
           return { cards: [noticeCard(cardContext(services), { tone: 'warning', text: command.problem })] };
         }
         return help(services, request, command.text || '(empty message)');
-      default:
-        return help(services, request, request.text);
     }
   }
 }
