@@ -11,8 +11,9 @@ import type { DeviceRecord } from '../../src/simulator/records';
 import { botAddedToTeam, cardClick, channelMessage, type TestUser } from '../helpers/activities';
 import { startBot, type BotProcess } from '../helpers/botProcess';
 import {
-  cardText,
   executeActions,
+  readable,
+  readableCardText,
   startRecordingConnector,
   type RecordingConnector,
 } from '../helpers/recordingConnector';
@@ -75,14 +76,9 @@ export async function startActionsEnv(options: {
   return result;
 }
 
-/** Removes what escaping puts into card text (zero-width spaces, backslashes), so assertions read like the card. */
-export function readable(text: string): string {
-  return text.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(/\\(?=[!-/:-@[-`{-~])/g, '');
-}
-
 /** All readable text of a card. */
 export function textOf(card: unknown): string {
-  return readable(cardText(card));
+  return readableCardText(card);
 }
 
 /** The `Status` fact of an action card. */

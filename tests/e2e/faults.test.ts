@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { FAULT_KINDS, startSimulator, type FaultKind, type RunningSimulator } from '../../src/simulator';
 import { botAddedToTeam, cardClick, channelMessage, CHANNEL_ID } from '../helpers/activities';
 import { startBot, type BotProcess } from '../helpers/botProcess';
-import { cardText, startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
+import { readableCardText, startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
 
 /** Card text without the zero-width characters escaping inserts. */
-const plain = (card: unknown) => cardText(card).replace(/[\u200B-\u200D\u2060\uFEFF]/g, '');
+const plain = readableCardText;
 
 const COMMANDS = ['show pending actions', 'secure score', 'show devices', 'show incidents', 'digest daily'];
 

@@ -9,13 +9,10 @@ import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { botAddedToTeam, channelMessage, CHANNEL_ID, installationUpdate } from '../helpers/activities';
 import { startBot, type BotProcess } from '../helpers/botProcess';
-import { cardText, startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
+import { readableCardText, startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
 
 /** Card text without the zero-width characters escaping inserts. */
-const plain = (card: unknown) =>
-  cardText(card)
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
-    .replace(/\\/g, '');
+const plain = readableCardText;
 
 let simulator: RunningSimulator;
 let connector: RecordingConnector;

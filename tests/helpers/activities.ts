@@ -78,15 +78,7 @@ export function channelMessage(text: string, options: ChannelOptions) {
 
 /** The bot added to the team: `conversationUpdate` with the bot in `membersAdded`, in the General channel. */
 export function botAddedToTeam(options: ChannelOptions) {
-  const channelId = options.channelId ?? CHANNEL_ID;
-  const base = channelBase(options, channelId);
-  return {
-    ...base,
-    type: 'conversationUpdate',
-    id: `f:${randomUUID()}`,
-    membersAdded: [{ id: BOT.id }],
-    channelData: { ...base.channelData, eventType: 'teamMemberAdded' },
-  };
+  return botMembership('membersAdded', 'teamMemberAdded', options);
 }
 
 /** `installationUpdate` add/remove in the team. */
@@ -97,14 +89,21 @@ export function installationUpdate(action: 'add' | 'remove', options: ChannelOpt
 
 /** The bot removed from the team. */
 export function botRemovedFromTeam(options: ChannelOptions) {
-  const channelId = options.channelId ?? CHANNEL_ID;
-  const base = channelBase(options, channelId);
+  return botMembership('membersRemoved', 'teamMemberRemoved', options);
+}
+
+function botMembership(
+  members: 'membersAdded' | 'membersRemoved',
+  eventType: 'teamMemberAdded' | 'teamMemberRemoved',
+  options: ChannelOptions,
+) {
+  const base = channelBase(options, options.channelId ?? CHANNEL_ID);
   return {
     ...base,
     type: 'conversationUpdate',
     id: `f:${randomUUID()}`,
-    membersRemoved: [{ id: BOT.id }],
-    channelData: { ...base.channelData, eventType: 'teamMemberRemoved' },
+    [members]: [{ id: BOT.id }],
+    channelData: { ...base.channelData, eventType },
   };
 }
 

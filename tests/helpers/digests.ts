@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SqliteRecordStore } from '../../src/store/sqlite';
 import { repositories, type Stores } from '../../src/store';
 import { CHANNEL_ID } from './activities';
-import { cardText, type ConnectorCall, type RecordingConnector } from './recordingConnector';
+import { readableCardText, type ConnectorCall, type RecordingConnector } from './recordingConnector';
 
 /** The three digest card titles. */
 export const DIGEST_TITLES = {
@@ -19,9 +19,7 @@ export const DIGEST_TITLES = {
 
 /** Card text without the zero-width characters and backslashes escaping inserts. */
 export function plain(card: unknown): string {
-  return cardText(card)
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
-    .replace(/\\/g, '');
+  return readableCardText(card);
 }
 
 /** A digest the connector received. */

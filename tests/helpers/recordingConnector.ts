@@ -172,6 +172,16 @@ export function cardText(card: unknown): string {
   return out.join('\n');
 }
 
+/** Text as a reader sees it: without the invisible characters and escape backslashes that card escaping puts in. */
+export function readable(text: string): string {
+  return text.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(/\\(?=[!-/:-@[-`{-~])/g, '');
+}
+
+/** All text of a card as a reader sees it. */
+export function readableCardText(card: unknown): string {
+  return readable(cardText(card));
+}
+
 /** Every `Action.Execute` in a card. */
 export function executeActions(card: unknown): { title: string; verb: string; data: any }[] {
   const out: { title: string; verb: string; data: any }[] = [];

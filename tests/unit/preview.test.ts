@@ -9,11 +9,12 @@ import { PREVIEWS, previewCards } from '../../scripts/preview/previews';
 import { openCardRenderer, type CardRenderer } from '../../scripts/preview/render';
 import { sampleCards } from '../helpers/cardFixtures';
 import { chromiumMissing } from '../helpers/chromium';
+import { readable } from '../helpers/recordingConnector';
 
 const ROOT = join(__dirname, '..', '..');
 
 /** Text as the reader sees it: no zero-width characters, no Markdown backslash escapes. */
-const visible = (text: string) => text.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(/\\([!-/:-@[-`{-~])/g, '$1');
+const visible = readable;
 
 /** The text of the card's title: its first heading TextBlock, or its first TextBlock (a notice has no heading). */
 function titleOf(card: unknown): string | undefined {

@@ -13,6 +13,7 @@ import { repositories } from '../../../src/store';
 import type { ConversationRecord } from '../../../src/store/conversations';
 import type { Person } from '../../../src/store/requests';
 import { SqliteRecordStore } from '../../../src/store/sqlite';
+import { readable, readableCardText } from '../../helpers/recordingConnector';
 
 export const DEVICE_ID = 'a'.repeat(40);
 export const ANN: Person = { id: '6a1f4c2e-1111-4a5b-9c3d-000000000001', name: 'Ann Analyst' };
@@ -148,22 +149,7 @@ export function fakeServices(env: Record<string, string> = {}) {
 
 /** Every TextBlock text, fact and button title of a card. */
 export function textOf(card: unknown): string {
-  const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node)) {
-      if (typeof value === 'string' && ['text', 'title', 'value'].includes(key)) out.push(value);
-      else if (typeof value === 'object') walk(value);
-    }
-  };
-  walk(card);
-  return readable(out.join('\n'));
-}
-
-/** Card text as a reader sees it: without the invisible characters and backslashes escaping put in. */
-export function readable(text: string): string {
-  return text.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '').replace(/\\(?=[!-/:-@[-`{-~])/g, '');
+  return readableCardText(card);
 }
 
 /** The value of the `Status` fact of an action card. */
