@@ -41,6 +41,8 @@ export interface SimulatorConfig {
   seed: number;
   /** Seconds a simulated machine action spends in each of Pending and InProgress. */
   actionStepSeconds: number;
+  /** Longest ingestion delay of a simulated alert, in minutes (0 = every alert visible at once). */
+  ingestionDelayMinutes: number;
 }
 
 /** The validated configuration of one Watchstander process. */
@@ -71,6 +73,11 @@ export interface Config {
     timezone: string;
     /** Seconds a fire claim holds without renewal: a fire left by a dead instance is taken over after this. */
     fireLeaseSeconds: number;
+    /**
+     * Hours after its `createdDateTime` an incident or alert may first become visible in the APIs and still be
+     * listed as new (once).
+     */
+    lateArrivalHours: number;
   };
   /** How often (seconds) an instance looks for scheduled digests that are due but were not posted. */
   catchUpSeconds: number;
@@ -205,6 +212,13 @@ export function loadConfig(env: Env = process.env): Config {
         3600,
         'seconds 2-3600',
       ),
+      lateArrivalHours: integer(
+        'DIGEST_LATE_ARRIVAL_HOURS',
+        get('DIGEST_LATE_ARRIVAL_HOURS') ?? '6',
+        0,
+        168,
+        'hours 0-168',
+      ),
     },
     catchUpSeconds: integer(
       'DIGEST_CATCHUP_SECONDS',
@@ -236,6 +250,13 @@ export function loadConfig(env: Env = process.env): Config {
         1,
         86400,
         'seconds 1-86400',
+      ),
+      ingestionDelayMinutes: integer(
+        'SIMULATOR_INGESTION_DELAY_MINUTES',
+        get('SIMULATOR_INGESTION_DELAY_MINUTES') ?? '240',
+        0,
+        10_080,
+        'minutes 0-10080',
       ),
     },
   };

@@ -13,7 +13,7 @@ import type { CommandRequest, Reply } from './types';
 /** Builds the digest card of this conversation's next scheduled digest, as of now. */
 export async function digestNow(services: Services, request: CommandRequest, kind: DigestKind): Promise<Reply> {
   const subscription = await services.stores.subscriptions.get(request.conversation.id, kind);
-  const window = digestWindow(kind, subscription?.watermark, services.now());
+  const window = digestWindow(kind, subscription?.watermark, services.now(), subscription?.seen);
   const collection = await collectDigest(services, kind, [window], { reason: 'command' });
   return { cards: [digestCard(cardContext(services), collection.view(window, { onDemand: true }))] };
 }

@@ -2,16 +2,21 @@
  * One collection of Defender data for a digest fire: every section in parallel, each with the fewest calls its API
  * allows (server-side filters, the largest pages, never a call per device), large lists streamed page by page and
  * reduced on the way to what the cards need. One collection serves every window of the fire: it reads from the
- * earliest `since` and each window keeps its own part.
+ * earliest `since` (or the earliest late-arrival floor) and each window keeps its own part.
+ *
+ * A scheduled daily collection also stores its sighting (what it saw of incidents and alerts that may still arrive
+ * late), which the next digest of every subscription posted from it compares with.
  */
+import { randomUUID } from 'node:crypto';
 import type { DigestKind } from '../cards';
 import type { RequestStats } from '../defender/middleware';
 import type { Services } from '../services';
+import type { Sighting } from '../store/sightings';
 import { collectDaily } from './daily';
 import { collectMonthly } from './monthly';
-import type { CollectSource, DigestView, ViewOf } from './sources';
+import type { Collected, CollectSource, DigestView } from './sources';
 import { collectWeekly } from './weekly';
-import { widestWindow, type DigestWindow } from './window';
+import { sightingOf, widestWindow, type DigestWindow } from './window';
 
 export type { DigestView } from './sources';
 
@@ -22,6 +27,8 @@ export interface DigestCollection {
   requests: RequestStats & { total: number };
   /** The digest of one window (a window of the fire, or any narrower one inside the collected range). */
   view(window: DigestWindow, options?: { onDemand?: boolean }): DigestView;
+  /** The stored sighting of a scheduled daily collection (a part is absent when that list was not read whole). */
+  sighting?: Pick<Sighting, 'id' | 'incidents' | 'alerts'>;
 }
 
 /** Why a collection runs, for the log. */
@@ -63,15 +70,18 @@ async function collectNow(
     snapshots: services.stores.snapshots,
     log,
     now: services.now(),
+    sightings: kind === 'daily' ? await readSightings(services, windows) : new Map(),
   };
   const before = services.defender.stats();
   const started = Date.now();
-  const viewOf: ViewOf =
+  const collected: Collected =
     kind === 'daily'
-      ? await collectDaily(source, widest)
+      ? await collectDaily(source, windows)
       : kind === 'weekly'
         ? await collectWeekly(source)
         : await collectMonthly(source, widest);
+  const sighting =
+    kind === 'daily' && why.reason !== 'command' ? await saveSighting(services, widest.until, collected) : undefined;
   const after = services.defender.stats();
   const requests = {
     graph: after.graph - before.graph,
@@ -92,12 +102,51 @@ async function collectNow(
   return {
     kind,
     requests,
+    ...(sighting ? { sighting } : {}),
     view: (window, options = {}) =>
-      viewOf(window, {
+      collected.viewOf(window, {
         since: window.since.toISOString(),
         until: window.until.toISOString(),
         ...(window.first ? { first: true } : {}),
         ...(options.onDemand ? { onDemand: true } : {}),
       }),
   };
+}
+
+/** The sightings the windows refer to; one that cannot be read is left out (its windows fall back, logged). */
+async function readSightings(services: Services, windows: readonly DigestWindow[]): Promise<Map<string, Sighting>> {
+  const ids = new Set<string>();
+  for (const w of windows) {
+    for (const ref of [w.seen?.incidents, w.seen?.alerts]) if (ref && 'sighting' in ref) ids.add(ref.sighting);
+  }
+  const found = new Map<string, Sighting>();
+  for (const id of ids) {
+    const sighting = await services.stores.sightings.get(id).catch((err: unknown) => {
+      services.log.warn({ err, sighting: id }, 'could not read a digest sighting');
+      return undefined;
+    });
+    if (sighting) found.set(id, sighting);
+    else services.log.warn({ sighting: id }, 'digest sighting missing: its subscriptions compare from their watermark');
+  }
+  return found;
+}
+
+/** Stores what a scheduled daily collection saw; without a stored sighting its digests keep their old baseline. */
+async function saveSighting(
+  services: Services,
+  until: Date,
+  collected: Collected,
+): Promise<Pick<Sighting, 'id' | 'incidents' | 'alerts'> | undefined> {
+  const { incidents, alerts } = collected.observed ?? {};
+  if (!incidents && !alerts) return undefined;
+  const id = `daily-${until.toISOString()}-${randomUUID().slice(0, 8)}`;
+  const lateMs = services.config.digest.lateArrivalHours * 3_600_000;
+  const sighting = sightingOf(id, until, lateMs, incidents, alerts);
+  try {
+    await services.stores.sightings.save(sighting);
+    return sighting;
+  } catch (err) {
+    services.log.warn({ err }, 'could not store the digest sighting; the next digest compares with the previous one');
+    return undefined;
+  }
 }

@@ -1,18 +1,28 @@
 /**
- * node-cron's `RunCoordinator` over the store's fire claims, so each scheduled fire runs on one instance of a
- * fleet: the first instance to create the claim of `<task name>:<slot>` runs it; a claim whose holder stopped
- * renewing it (a dead instance) can be taken over once its lease ran out; a finished fire is never run again.
+ * Fire claims in the store, so each scheduled fire runs on one instance of a fleet: the first instance to create the
+ * claim of a fire (`fireKey`: its schedule and wall-clock slot) runs it; a claim whose holder stopped renewing it (a
+ * dead instance) can be taken over once its lease ran out; a finished fire is never run again. The scheduler hands
+ * node-cron a `RunCoordinator` built on it, and its catch-up sweep claims through it too.
  */
-import type { RunCoordinator } from 'node-cron';
 import type { Logger } from '../log';
 import type { Claims } from '../store/claims';
+import { fireKey, type Fire } from './schedule';
 
 /** Runs of one fire before it is given up (its subscriptions then get the next fire). */
 export const MAX_FIRE_ATTEMPTS = 3;
 
-/** What a fire claim records. */
-interface FireClaimData {
+/** What a fire claim records: the fire (so another instance can take it over) and how often it was tried. */
+export interface FireClaimData {
   attempts: number;
+  fire: { kind: Fire['kind']; cron: string; slot: string; local: string };
+}
+
+/** The fire a claim records, or undefined for a claim of another shape. */
+export function claimedFire(data: FireClaimData | undefined): Fire | undefined {
+  const fire = data?.fire;
+  if (!fire || typeof fire.slot !== 'string' || typeof fire.local !== 'string') return undefined;
+  const slot = new Date(fire.slot);
+  return Number.isNaN(slot.getTime()) ? undefined : { kind: fire.kind, cron: fire.cron, slot, local: fire.local };
 }
 
 interface HeldFire {
@@ -34,7 +44,7 @@ export interface FireCoordinatorOptions {
 }
 
 /** Fire claims for node-cron tasks and the catch-up sweep alike. */
-export class FireCoordinator implements RunCoordinator {
+export class FireCoordinator {
   private readonly held = new Map<string, HeldFire>();
   private closed = false;
 
@@ -46,16 +56,20 @@ export class FireCoordinator implements RunCoordinator {
   }
 
   /** Takes the claim of a fire; false when another run (here or elsewhere) has it, or it is finished. */
-  async shouldRun(key: string): Promise<boolean> {
+  async shouldRun(fire: Fire): Promise<boolean> {
+    const key = fireKey(fire);
     if (this.closed || this.held.has(key)) return false;
-    const entry: HeldFire = { data: { attempts: 1 } };
+    const recorded = { kind: fire.kind, cron: fire.cron, slot: fire.slot.toISOString(), local: fire.local };
+    const entry: HeldFire = { data: { attempts: 1, fire: recorded } };
     this.held.set(key, entry); // reserved before the first await: the cron task and the sweep may race here
     const { claims, owner, leaseMs, now, log } = this.options;
     try {
       const previous = await claims.get<FireClaimData>(key);
       if (previous?.doneAt) return this.drop(key);
       const attempts = (previous?.data?.attempts ?? 0) + 1;
-      const claim = await claims.claim<FireClaimData>(key, owner, leaseMs, now(), { attempts });
+      // The first run recorded when the slot was due; a takeover keeps that.
+      const data: FireClaimData = { attempts, fire: previous?.data?.fire ?? recorded };
+      const claim = await claims.claim<FireClaimData>(key, owner, leaseMs, now(), data);
       if (!claim.won) return this.drop(key);
       if (attempts > MAX_FIRE_ATTEMPTS) {
         log.warn(
@@ -66,7 +80,7 @@ export class FireCoordinator implements RunCoordinator {
         return this.drop(key);
       }
       if (previous) log.info({ key, previousOwner: previous.owner, attempts }, 'taking over an unfinished digest fire');
-      entry.data = { attempts };
+      entry.data = data;
       entry.renewal = setInterval(() => this.renew(key, entry), Math.max(250, Math.floor(leaseMs / 3)));
       entry.renewal.unref();
       return true;

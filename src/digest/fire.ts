@@ -8,7 +8,8 @@ import { collectDigest } from './collect';
 import { digestCard } from './compose';
 import { postOnce, type PostOutcome } from './post';
 import { subscriptionCron, type Fire } from './schedule';
-import { groupByWatermark } from './window';
+import type { DigestView } from './sources';
+import { groupByWatermark, seenAfter } from './window';
 
 /** Conversations posted to at once; the messenger keeps within the Teams rate limits on its own. */
 export const POST_CONCURRENCY = 25;
@@ -29,7 +30,11 @@ export interface FireOptions {
   stopping(): boolean;
 }
 
-/** The subscriptions a fire posts to: of its kind and cron, created by the slot, not yet posted for it. */
+/**
+ * The subscriptions a fire posts to: of its kind and cron, created by the slot, and whose last digest does not
+ * cover the slot yet (a digest covers every slot up to the end of its window, so a catch-up digest posted just
+ * after a slot also stands for that slot).
+ */
 export function dueSubscriptions(
   services: Services,
   fire: Fire,
@@ -40,7 +45,7 @@ export function dueSubscriptions(
     (s) =>
       s.kind === fire.kind &&
       subscriptionCron(services.config, s) === fire.cron &&
-      (!s.lastSlot || s.lastSlot < slot) &&
+      (!s.watermark || s.watermark < slot) &&
       s.createdAt <= slot,
   );
 }
@@ -63,17 +68,25 @@ export async function runFire(services: Services, fire: Fire, options: FireOptio
   );
   for (const group of groups) {
     let card;
+    let view: DigestView;
     try {
-      card = digestCard(cardContext(services), collection.view(group.window));
+      view = collection.view(group.window);
+      card = digestCard(cardContext(services), view);
     } catch (error) {
       log.error({ err: error, since: group.window.since.toISOString() }, 'could not build the digest card');
       count('failed', group.subscriptions.length);
       continue;
     }
+    const digest = {
+      window: group.window,
+      card,
+      seen: fire.kind === 'daily' ? seenAfter(group.window, collection.sighting) : undefined,
+      contents: contentsOf(view),
+    };
     await forEachLimited(group.subscriptions, POST_CONCURRENCY, async (subscription) => {
       if (options.stopping()) return void count('stopped');
       try {
-        count(await postOnce(services, subscription, fire, group.window, card, options.leaseMs));
+        count(await postOnce(services, subscription, fire, digest, options.leaseMs));
       } catch (error) {
         log.error({ err: error, conversationId: subscription.conversationId }, 'digest post failed');
         count('failed');
@@ -88,6 +101,23 @@ export async function runFire(services: Services, fire: Fire, options: FireOptio
     `${fire.kind} digest fire finished`,
   );
   return result;
+}
+
+/**
+ * What a digest reports, for the log: the incidents listed as new and as updated (`id@lastUpdateDateTime`) and the
+ * new alerts counted (ids); `undefined` for a digest without those lists.
+ */
+export function contentsOf(digest: DigestView): Record<string, unknown> | undefined {
+  if (digest.kind !== 'daily') return undefined;
+  const { incidents, newAlerts } = digest.view;
+  const listed = Array.isArray(incidents) ? incidents : undefined;
+  return {
+    newIncidents: listed?.filter((i) => i.change === 'new').map((i) => i.id) ?? 'unavailable',
+    updatedIncidents:
+      listed?.filter((i) => i.change === 'updated').map((i) => `${i.id}@${i.updatedAt ?? i.createdAt}`) ??
+      'unavailable',
+    newAlerts: Array.isArray(newAlerts) ? newAlerts.map((a) => a.id) : 'unavailable',
+  };
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */

@@ -17,7 +17,7 @@ import { toInvestigationView } from '../views/actions';
 import { toAvHealthView, toRecommendationView, toRemediationTaskView, toScorePoints } from '../views/posture';
 import { loadScores } from '../views/scores';
 import { section } from '../views/sections';
-import { mapSection, type CollectSource, type ViewOf } from './sources';
+import { mapSection, type Collected, type CollectSource } from './sources';
 import { Timeline } from './timeline';
 import { ACTIVE_RECOMMENDATIONS } from './weekly';
 import { timeOf, windowDays, type DigestWindow } from './window';
@@ -102,7 +102,7 @@ async function antivirusHealthOf(defender: DefenderApi): Promise<AvHealthView[]>
 }
 
 /** Collects the monthly digest from `widest.since`: seven sections in parallel, one request each. */
-export async function collectMonthly(source: CollectSource, widest: DigestWindow): Promise<ViewOf> {
+export async function collectMonthly(source: CollectSource, widest: DigestWindow): Promise<Collected> {
   const { defender, snapshots, log, now } = source;
   const history = defender.listSecureScores(Math.min(90, windowDays(widest) + 1));
   const [actions, investigations, tasks, antivirusHealth, threatRecommendations, scores, trend] = await Promise.all([
@@ -131,20 +131,22 @@ export async function collectMonthly(source: CollectSource, widest: DigestWindow
     loadScores(defender, snapshots, now, log, history),
     section('secureScoreTrend', history.then(toScorePoints), log),
   ]);
-  return (window, period) => ({
-    kind: 'monthly',
-    view: {
-      period,
-      machineActions: mapSection(actions, (timeline) => timeline.within(window)),
-      investigations: mapSection(investigations, (collected) => collected.started.within(window)),
-      remediationTasks: mapSection(tasks, (list) => tasksInWindow(list, window)),
-      antivirusHealth,
-      threatRecommendations,
-      pendingApprovals: mapSection(investigations, (collected) => collected.pending),
-      secureScoreTrend: mapSection(trend, (points) => pointsSince(points, window)),
-      scores,
-    },
-  });
+  return {
+    viewOf: (window, period) => ({
+      kind: 'monthly',
+      view: {
+        period,
+        machineActions: mapSection(actions, (timeline) => timeline.within(window)),
+        investigations: mapSection(investigations, (collected) => collected.started.within(window)),
+        remediationTasks: mapSection(tasks, (list) => tasksInWindow(list, window)),
+        antivirusHealth,
+        threatRecommendations,
+        pendingApprovals: mapSection(investigations, (collected) => collected.pending),
+        secureScoreTrend: mapSection(trend, (points) => pointsSince(points, window)),
+        scores,
+      },
+    }),
+  };
 }
 
 /** Trend points of the window (the day the window starts included). */

@@ -1,16 +1,18 @@
 /**
- * Posting one subscription's digest of one fire exactly once, across restarts and instances.
+ * Posting one subscription's digest exactly once, across restarts, instances and fires.
  *
- * The post is claimed (`post|<conversation>|<kind>|<slot>`) before it is sent and the claim is completed only after
- * the subscription's watermark moved, so a crash before the post lets another instance (or the next start) post
- * it, and a finished post is never sent again. The claim also records "posted" as soon as Teams answered: an
- * instance that dies between the post and the watermark leaves enough behind for the next one to only move the
- * watermark. The one window left is a crash during the send itself, which can post twice (never zero times).
+ * The post is claimed per window start (`post|<conversation>|<kind>|<subscribed at>|<watermark>`) before it is
+ * sent, and the claim is completed only after the subscription's watermark moved: a crash before the post lets
+ * another instance (or the next start) post it, a finished post is never sent again, and two fires that would post
+ * the same window (a catch-up and the scheduled one, started together after a restart) post it once. The claim
+ * also records "posted" as soon as Teams answered: an instance that dies between the post and the watermark leaves
+ * enough behind for the next one to only move the watermark. The one window left is a crash during the send
+ * itself, which can post twice (never zero times).
  */
 import type { AdaptiveCard } from '../cards';
 import { ConversationGoneError } from '../messenger';
 import type { Services } from '../services';
-import type { Subscription } from '../store/subscriptions';
+import type { SeenState, Subscription } from '../store/subscriptions';
 import type { Fire } from './schedule';
 import type { DigestWindow } from './window';
 
@@ -18,7 +20,7 @@ import type { DigestWindow } from './window';
 export type PostOutcome =
   /** Posted now, watermark moved. */
   | 'posted'
-  /** Already posted for this slot (by this or another instance), or a later slot was. */
+  /** Already posted for this window or slot (by this or another instance), or a later digest covers the slot. */
   | 'alreadyPosted'
   /** Another instance is posting it right now. */
   | 'held'
@@ -35,33 +37,46 @@ interface PostClaimData {
   activityId?: string;
 }
 
-/** The claim key of one subscription's post of one fire. */
-export function postKey(subscription: Pick<Subscription, 'conversationId' | 'kind'>, slot: Date): string {
-  return `post|${subscription.conversationId}|${subscription.kind}|${slot.toISOString()}`;
+/** The claim key of one subscription's post of the window that starts at its watermark. */
+export function postKey(
+  subscription: Pick<Subscription, 'conversationId' | 'kind' | 'createdAt' | 'watermark'>,
+): string {
+  const { conversationId, kind, createdAt, watermark } = subscription;
+  return `post|${conversationId}|${kind}|${createdAt}|${watermark ?? 'first'}`;
+}
+
+/** One digest of a fire, ready to post to the subscriptions of its window. */
+export interface ReadyDigest {
+  window: DigestWindow;
+  card: AdaptiveCard;
+  /** What the subscriptions report after posting it (daily digests: their late-arrival baseline). */
+  seen?: SeenState;
+  /** What it lists, for the log (`fire.ts` `contentsOf`). */
+  contents?: Record<string, unknown>;
 }
 
 /**
- * Posts `card` to the subscription's conversation unless that slot was already posted, then moves its watermark
- * to the end of the window. `subscription` is the version the fire grouped; a changed watermark means the window
- * is no longer right, and the post is left to a later fire.
+ * Posts the digest to the subscription's conversation unless its window was already posted, then moves its
+ * watermark to the end of the window. `subscription` is the version the fire grouped; a changed watermark means the
+ * window is no longer right, and the post is left to a later fire (or is no longer due).
  */
 export async function postOnce(
   services: Services,
   subscription: Subscription,
   fire: Fire,
-  window: DigestWindow,
-  card: AdaptiveCard,
+  digest: ReadyDigest,
   leaseMs: number,
 ): Promise<PostOutcome> {
   const { stores, messenger, instanceId: owner } = services;
+  const { window, card } = digest;
   const slot = fire.slot.toISOString();
   const log = services.log.child({ digest: fire.kind, conversationId: subscription.conversationId, slot });
   const current = await stores.subscriptions.get(subscription.conversationId, subscription.kind);
   if (!current) return 'stale';
-  if (current.lastSlot && current.lastSlot >= slot) return 'alreadyPosted';
-  if (current.watermark !== subscription.watermark) return 'stale';
+  if (current.watermark && current.watermark >= slot) return 'alreadyPosted';
+  if (current.watermark !== subscription.watermark || current.createdAt !== subscription.createdAt) return 'stale';
 
-  const key = postKey(subscription, fire.slot);
+  const key = postKey(subscription);
   const previous = await stores.fires.get<PostClaimData>(key);
   if (previous?.doneAt) return 'alreadyPosted';
   const claim = await stores.fires.claim<PostClaimData>(key, owner, leaseMs, services.now(), { phase: 'posting' });
@@ -78,12 +93,19 @@ export async function postOnce(
     }
     await stores.subscriptions.markPosted(subscription.conversationId, subscription.kind, {
       watermark: window.until.toISOString(),
+      ...(digest.seen ? { seen: digest.seen } : {}),
       slot,
       activityId: posted.activityId,
       at: services.now().toISOString(),
     });
     await stores.fires.complete(key, owner, services.now());
-    log.info({ activityId: posted.activityId, since: window.since.toISOString() }, `${fire.kind} digest posted`);
+    const since = window.since.toISOString();
+    const until = window.until.toISOString();
+    log.info(
+      { activityId: posted.activityId, since, until, ...countsOf(digest.contents) },
+      `${fire.kind} digest posted`,
+    );
+    if (digest.contents) log.debug({ since, ...digest.contents }, `${fire.kind} digest contents`);
     return 'posted';
   } catch (error) {
     if (error instanceof ConversationGoneError) {
@@ -101,6 +123,14 @@ export async function postOnce(
     );
     return 'failed';
   }
+}
+
+/** The sizes of a digest's lists, for the info log line. */
+function countsOf(contents: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!contents) return {};
+  const counts: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(contents)) counts[name] = Array.isArray(value) ? value.length : value;
+  return { listed: counts };
 }
 
 /** After a failure: a post that reached Teams stays recorded (expired, so it is finished later without a repost). */

@@ -52,13 +52,21 @@ export function nextRuns(cron: string, timeZone: string, count = 1): Date[] {
 
 const nextRunsCache = new Map<string, Date[]>();
 
-// ---- fire keys ------------------------------------------------------------------------------------------------
+// ---- fires ----------------------------------------------------------------------------------------------------
 
-/** One scheduled fire: a digest kind on a cron at one slot (the instant the cron matched). */
+/**
+ * One scheduled fire: a digest kind on a cron at one slot. A slot is a wall-clock time in the digest time zone
+ * (`local`), due at the instant `slot`: when daylight saving repeats an hour the slot is one fire (due at its first
+ * occurrence), and when it skips one the slot is due when the clock jumps (as cron does), so a digest at 02:30
+ * comes once a day whatever the clocks do.
+ */
 export interface Fire {
   kind: DigestKind;
   cron: string;
+  /** When the fire is due. */
   slot: Date;
+  /** The slot's wall-clock time, `YYYY-MM-DDTHH:MM:SS` in the digest time zone: the fire's identity. */
+  local: string;
 }
 
 /** The node-cron task name of a (kind, cron) schedule; node-cron prefixes its coordination keys with it. */
@@ -66,22 +74,25 @@ export function taskName(kind: DigestKind, cron: string): string {
   return `fire|${kind}|${cron}`;
 }
 
-/**
- * The claim key of one fire, exactly as node-cron builds it for a `distributed` task (`<name>:<slot ISO>`), so a
- * fire run by the cron task and the same fire run by the catch-up sweep are one claim.
- */
-export function fireKey(fire: Fire): string {
-  return `${taskName(fire.kind, fire.cron)}:${fire.slot.toISOString()}`;
+/** The claim key of one fire: its schedule and wall-clock slot, so both runs of a repeated hour are one claim. */
+export function fireKey(fire: Pick<Fire, 'kind' | 'cron' | 'local'>): string {
+  return `${taskName(fire.kind, fire.cron)}@${fire.local}`;
 }
 
-const FIRE_KEY = /^fire\|(daily|weekly|monthly)\|(.+):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)$/;
+/** The fire of a node-cron tick (the instant node-cron matched), in a time zone. */
+export function fireAt(kind: DigestKind, cron: string, slot: Date, timeZone: string): Fire {
+  return { kind, cron, slot, local: localTime(slot.getTime(), timeZone) };
+}
 
-/** Reads a fire key back; `undefined` for any other key. */
-export function parseFireKey(key: string): Fire | undefined {
-  const match = FIRE_KEY.exec(key);
-  if (!match) return undefined;
-  const slot = new Date(match[3]);
-  return Number.isNaN(slot.getTime()) ? undefined : { kind: match[1] as DigestKind, cron: match[2], slot };
+/** The wall-clock time of an instant in a time zone, `YYYY-MM-DDTHH:MM:SS`. */
+export function localTime(ms: number, timeZone: string): string {
+  const p = zonedParts(ms, timeZone);
+  return wallText(p, [p.hour, p.minute, p.second]);
+}
+
+function wallText(date: { year: number; month: number; day: number }, [h, m, s]: TimeOfDay): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(date.year).padStart(4, '0')}-${two(date.month)}-${two(date.day)}T${two(h)}:${two(m)}:${two(s)}`;
 }
 
 // ---- the latest fire time -------------------------------------------------------------------------------------
@@ -90,18 +101,24 @@ export function parseFireKey(key: string): Fire | undefined {
 const MAX_DAYS_BACK = 366 * 8;
 
 /**
- * The latest fire time of `cron` in `timeZone` at or before `now` and strictly after `since`, or undefined.
+ * The latest slot of `cron` in `timeZone` due at or before `now` and strictly after `since`, or undefined.
  *
- * node-cron only walks forward from "now", so this walks back day by day: in each local day it takes the latest
- * allowed time of day (from the parsed second/minute/hour lists) and lets node-cron's own matcher decide whether
- * the day matches, so day-of-month/day-of-week rules (`L`, `#`, OR-ing) stay node-cron's.
+ * node-cron only walks forward from "now", so this walks back day by day: node-cron's own matcher decides which
+ * local days match (day-of-month/day-of-week rules, `L`, `#`, OR-ing stay node-cron's), and in a matching day the
+ * latest allowed time of day is taken from the parsed second/minute/hour lists. A time repeated by daylight saving
+ * is due at its first occurrence; a time skipped by it is due when the clock jumps.
  */
-export function latestSlot(cron: string, timeZone: string, since: Date | undefined, now: Date): Date | undefined {
+export function latestSlot(
+  cron: string,
+  timeZone: string,
+  since: Date | undefined,
+  now: Date,
+): Pick<Fire, 'slot' | 'local'> | undefined {
   const fields = parse(cron);
   const hours = sortedNumbers(fields.hour);
   const minutes = sortedNumbers(fields.minute);
   const seconds = sortedNumbers(fields.second);
-  const matcher = createTask(cron, () => undefined, { timezone: timeZone });
+  const days = createTask(dayCron(cron), () => undefined, { timezone: timeZone });
   try {
     const limit = Math.floor(now.getTime() / 1000) * 1000;
     const floor = since?.getTime() ?? Number.NEGATIVE_INFINITY;
@@ -109,22 +126,29 @@ export function latestSlot(cron: string, timeZone: string, since: Date | undefin
     for (let back = 0; back <= MAX_DAYS_BACK; back++) {
       const day = new Date(Date.UTC(today.year, today.month - 1, today.day - back));
       const date = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() };
-      let upper: TimeOfDay | undefined = back === 0 ? [today.hour, today.minute, today.second] : [23, 59, 59];
-      // Two tries per day: the second only matters when a DST change moved the first candidate.
-      for (let attempt = 0; attempt < 2 && upper; attempt++) {
-        const time = latestTimeOfDay(hours, minutes, seconds, upper);
-        if (!time) break;
-        const instant = zonedTimeToUtc(date, time, timeZone);
-        if (instant <= floor) return undefined;
-        if (instant <= limit && matcher.match(new Date(instant))) return new Date(instant);
-        upper = secondBefore(time);
+      if (days.match(new Date(wallInstant(date, [12, 0, 0], timeZone)))) {
+        let upper: TimeOfDay | undefined = back === 0 ? [today.hour, today.minute, today.second] : [23, 59, 59];
+        while (upper) {
+          const time = latestTimeOfDay(hours, minutes, seconds, upper);
+          if (!time) break;
+          const at = wallInstant(date, time, timeZone);
+          if (at <= floor) return undefined;
+          if (at <= limit) return { slot: new Date(at), local: wallText(date, time) };
+          upper = secondBefore(time);
+        }
       }
-      if (zonedTimeToUtc(date, [0, 0, 0], timeZone) <= floor) return undefined;
+      if (wallInstant(date, [0, 0, 0], timeZone) <= floor) return undefined;
     }
     return undefined;
   } finally {
-    void matcher.destroy();
+    void days.destroy();
   }
+}
+
+/** The day fields of a cron with every time of day allowed (`* * * <day of month> <month> <day of week>`). */
+function dayCron(cron: string): string {
+  const fields = cron.trim().split(/\s+/);
+  return ['*', '*', '*', ...fields.slice(-3)].join(' ');
 }
 
 type TimeOfDay = [hour: number, minute: number, second: number];
@@ -200,20 +224,36 @@ function zonedParts(ms: number, timeZone: string): ZonedParts {
   };
 }
 
-/** The instant (epoch ms) of a wall-clock date and time in a time zone. */
-function zonedTimeToUtc(
+/** The zone's offset from UTC (ms) at an instant. */
+function offsetAt(ms: number, timeZone: string): number {
+  const p = zonedParts(ms, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant (epoch ms) of a wall-clock date and time in a time zone: its first occurrence when daylight saving
+ * repeats it, the instant the clock jumps when daylight saving skips it.
+ */
+function wallInstant(
   date: { year: number; month: number; day: number },
   [h, m, s]: TimeOfDay,
   timeZone: string,
 ): number {
   const wall = Date.UTC(date.year, date.month - 1, date.day, h, m, s);
-  const offsetAt = (ms: number) => {
-    const p = zonedParts(ms, timeZone);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - ms;
-  };
-  const first = wall - offsetAt(wall);
-  const second = wall - offsetAt(first);
-  return second;
+  // A zone changes its offset at most once in a day: the offsets half a day either side are the two in play.
+  const before = offsetAt(wall - 43_200_000, timeZone);
+  const after = offsetAt(wall + 43_200_000, timeZone);
+  const candidates = [wall - before, wall - after].filter((t) => t + offsetAt(t, timeZone) === wall);
+  if (candidates.length > 0) return Math.min(...candidates);
+  // Skipped: the first instant with the later offset (the jump), to the second.
+  let low = Math.min(wall - before, wall - after);
+  let high = Math.max(wall - before, wall - after);
+  while (high - low > 1000) {
+    const mid = Math.floor((low + high) / 2000) * 1000;
+    if (offsetAt(mid, timeZone) === after) high = mid;
+    else low = mid;
+  }
+  return high;
 }
 
 /** A cron expression in words, for the help card. */

@@ -4,13 +4,13 @@
  * `DIGEST_CATCHUP_SECONDS`, that posts a digest missed while no instance was running (once) and takes over a fire
  * whose holder died before finishing it.
  */
-import { createTask, type ScheduledTask, type TaskContext } from 'node-cron';
+import { createTask, type RunCoordinator, type ScheduledTask, type TaskContext } from 'node-cron';
 import type { SubscriptionListener } from '../commands/subscribe';
 import type { Services } from '../services';
 import type { Subscription } from '../store/subscriptions';
-import { FireCoordinator } from './coordinator';
+import { claimedFire, FireCoordinator, type FireClaimData } from './coordinator';
 import { runFire, type FireResult } from './fire';
-import { fireKey, latestSlot, parseFireKey, subscriptionCron, taskName, type Fire } from './schedule';
+import { fireAt, fireKey, latestSlot, subscriptionCron, taskName, type Fire } from './schedule';
 
 /** How long `stop()` waits for running fires before giving their claims up to other instances. */
 export const STOP_GRACE_MS = 20_000;
@@ -19,10 +19,23 @@ const CLAIM_RETENTION_MS = 3 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 /** node-cron may start a fire this late (a busy event loop) before counting it as missed. */
 const MISSED_TOLERANCE_MS = 60_000;
+/** Sightings no subscription refers to any more are kept this long (a fire may still post from one), then pruned. */
+const SIGHTING_RETENTION_MS = 2 * 86_400_000;
+
+/** Options of `DigestScheduler`. */
+export interface DigestSchedulerOptions {
+  /**
+   * `node-cron` (default): node-cron tasks fire on time and the sweep catches up what they missed. `sweep-only`:
+   * no timers of its own; every fire is run by `catchUp()`, on the services' clock (a clock a test moves).
+   */
+  timers?: 'node-cron' | 'sweep-only';
+}
 
 /** Schedules, runs and catches up the digests of every subscription. */
 export class DigestScheduler implements SubscriptionListener {
-  private readonly tasks = new Map<string, ScheduledTask>();
+  private readonly tasks = new Map<string, ScheduledTask | undefined>();
+  /** The (kind, cron) of each schedule, by task name. */
+  private readonly schedules = new Map<string, { kind: Subscription['kind']; cron: string }>();
   /** When each task was scheduled in this process (epoch ms). */
   private readonly scheduledSince = new Map<string, number>();
   private startedAt = 0;
@@ -35,7 +48,10 @@ export class DigestScheduler implements SubscriptionListener {
   private stopping = false;
   private lastPrune = 0;
 
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: Services,
+    private readonly options: DigestSchedulerOptions = {},
+  ) {
     this.leaseMs = services.config.digest.fireLeaseSeconds * 1000;
     this.coordinator = new FireCoordinator({
       claims: services.stores.fires,
@@ -50,9 +66,11 @@ export class DigestScheduler implements SubscriptionListener {
   async start(): Promise<void> {
     this.startedAt = this.services.now().getTime();
     await this.refresh();
-    const every = this.services.config.catchUpSeconds * 1000;
-    this.sweepTimer = setInterval(() => this.requestSweep(), every);
-    this.sweepTimer.unref();
+    if (this.options.timers !== 'sweep-only') {
+      const every = this.services.config.catchUpSeconds * 1000;
+      this.sweepTimer = setInterval(() => this.requestSweep(), every);
+      this.sweepTimer.unref();
+    }
     this.requestSweep();
     this.services.log.info(
       {
@@ -69,11 +87,17 @@ export class DigestScheduler implements SubscriptionListener {
     if (!this.stopping) await this.refresh();
   }
 
+  /** Runs a catch-up sweep now (every fire due by the services' clock and not run yet) and waits until it ends. */
+  async catchUp(): Promise<void> {
+    this.requestSweep();
+    while (this.sweeping) await this.sweeping;
+  }
+
   /** Stops intake (no new fire), waits for running fires (up to `STOP_GRACE_MS`), then releases the claims held. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.sweepTimer);
-    await Promise.allSettled([...this.tasks.values()].map((task) => task.destroy()));
+    await Promise.allSettled([...this.tasks.values()].map((task) => task?.destroy()));
     this.tasks.clear();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS)));
@@ -99,17 +123,24 @@ export class DigestScheduler implements SubscriptionListener {
     for (const [name, task] of this.tasks) {
       if (wanted.has(name)) continue;
       this.tasks.delete(name);
+      this.schedules.delete(name);
       this.scheduledSince.delete(name);
-      await task.destroy();
+      await task?.destroy();
     }
     for (const [name, { kind, cron }] of wanted) {
       if (this.stopping) return;
       if (this.tasks.has(name)) continue;
-      const task = createTask(cron, (context: TaskContext) => this.onTick({ kind, cron, slot: context.date }), {
+      this.schedules.set(name, { kind, cron });
+      this.scheduledSince.set(name, this.services.now().getTime());
+      if (this.options.timers === 'sweep-only') {
+        this.tasks.set(name, undefined);
+        continue;
+      }
+      const task = createTask(cron, (context: TaskContext) => this.onTick(kind, cron, context.date), {
         name,
         timezone: this.timeZone,
         distributed: true,
-        runCoordinator: this.coordinator,
+        runCoordinator: this.runCoordinator,
         distributedLease: this.leaseMs,
         noOverlap: true,
         missedExecutionTolerance: MISSED_TOLERANCE_MS,
@@ -117,15 +148,38 @@ export class DigestScheduler implements SubscriptionListener {
       });
       task.on('execution:missed', () => this.requestSweep());
       this.tasks.set(name, task);
-      this.scheduledSince.set(name, this.services.now().getTime());
       await task.start();
     }
   }
 
+  /**
+   * node-cron's coordination of a distributed task, on the fire claims: node-cron names a fire `<task>:<instant>`;
+   * the claim is the fire's wall-clock slot, so the run of a repeated hour and its catch-up are one claim.
+   */
+  private readonly runCoordinator: RunCoordinator = {
+    shouldRun: async (key: string) => {
+      const fire = this.fireOfTick(key);
+      return fire ? this.coordinator.shouldRun(fire) : false;
+    },
+    onComplete: async (key: string) => {
+      const fire = this.fireOfTick(key);
+      if (fire) await this.coordinator.onComplete(fireKey(fire));
+    },
+  };
+
+  /** The fire of a node-cron coordination key (`<task name>:<slot ISO>`, the ISO always 24 characters). */
+  private fireOfTick(key: string): Fire | undefined {
+    const split = key.length - 25;
+    const schedule = key[split] === ':' ? this.schedules.get(key.slice(0, split)) : undefined;
+    const slot = new Date(key.slice(split + 1));
+    if (!schedule || Number.isNaN(slot.getTime())) return undefined;
+    return fireAt(schedule.kind, schedule.cron, slot, this.timeZone);
+  }
+
   /** A node-cron fire whose claim node-cron already took for this instance. */
-  private async onTick(fire: Fire): Promise<void> {
-    const key = fireKey(fire);
-    await this.track(this.runClaimed(key, fire, 'scheduled'));
+  private async onTick(kind: Subscription['kind'], cron: string, slot: Date): Promise<void> {
+    const fire = fireAt(kind, cron, slot, this.timeZone);
+    await this.track(this.runClaimed(fireKey(fire), fire, 'scheduled'));
   }
 
   /** Runs a fire whose claim is held, settles and finishes the claim; never throws. */
@@ -144,9 +198,8 @@ export class DigestScheduler implements SubscriptionListener {
 
   /** Runs a fire outside node-cron (catch-up, takeover): claim, run, finish. */
   private async runCoordinated(fire: Fire): Promise<void> {
-    const key = fireKey(fire);
-    if (this.stopping || !(await this.coordinator.shouldRun(key))) return;
-    await this.runClaimed(key, fire, 'catch-up');
+    if (this.stopping || !(await this.coordinator.shouldRun(fire))) return;
+    await this.runClaimed(fireKey(fire), fire, 'catch-up');
   }
 
   /** Starts a sweep, or asks the running one to go again when it ends. */
@@ -168,8 +221,9 @@ export class DigestScheduler implements SubscriptionListener {
   }
 
   /**
-   * Finds the fires to run now: for each schedule, its latest slot when a subscription has not had it (missed while
-   * down), and every fire claim left unfinished by an instance whose lease ran out (died while running it).
+   * Finds the fires to run now: for each schedule, its latest slot when a subscription's last digest does not cover
+   * it (missed while down, or skipped by node-cron), and every fire claim left unfinished by an instance whose lease
+   * ran out (died while running it).
    */
   private async sweep(): Promise<void> {
     const { stores, log } = this.services;
@@ -187,23 +241,23 @@ export class DigestScheduler implements SubscriptionListener {
       bySchedule.set(name, entry);
     }
     for (const [name, { kind, cron, members }] of bySchedule) {
-      const since = members.reduce(
-        (min, s) => ((s.lastSlot ?? s.createdAt) < min ? (s.lastSlot ?? s.createdAt) : min),
-        '\uffff',
-      );
+      const covered = (s: Subscription) => s.watermark ?? s.createdAt;
+      const since = members.reduce((min, s) => (covered(s) < min ? covered(s) : min), '\uffff');
       const slot = latestSlot(cron, this.timeZone, new Date(since), now);
-      if (!slot || !this.missed(name, slot)) continue;
-      const slotIso = slot.toISOString();
-      if (members.some((s) => (s.lastSlot ?? s.createdAt) < slotIso && s.createdAt <= slotIso)) {
-        fires.set(fireKey({ kind, cron, slot }), { kind, cron, slot });
+      if (!slot || !this.missed(name, slot.slot)) continue;
+      const slotIso = slot.slot.toISOString();
+      if (members.some((s) => covered(s) < slotIso && s.createdAt <= slotIso)) {
+        const fire: Fire = { kind, cron, ...slot };
+        fires.set(fireKey(fire), fire);
       }
     }
-    for (const record of await stores.records.list<{ doneAt?: string; expiresAt: string }>('claims', {
-      prefix: 'fire|',
-    })) {
+    for (const record of await stores.records.list<{ doneAt?: string; expiresAt: string; data?: FireClaimData }>(
+      'claims',
+      { prefix: 'fire|' },
+    )) {
       const claim = record.value;
       if (claim.doneAt || claim.expiresAt > now.toISOString() || this.coordinator.holds(record.key)) continue;
-      const fire = parseFireKey(record.key);
+      const fire = claimedFire(claim.data);
       if (fire) fires.set(record.key, fire);
     }
 
@@ -217,6 +271,13 @@ export class DigestScheduler implements SubscriptionListener {
       this.lastPrune = now.getTime();
       const removed = await stores.fires.prune(new Date(now.getTime() - CLAIM_RETENTION_MS));
       if (removed > 0) log.info({ removed }, 'pruned old digest claims');
+      const referenced = new Set<string>();
+      for (const s of await stores.subscriptions.list()) {
+        for (const ref of [s.seen?.incidents, s.seen?.alerts])
+          if (ref && 'sighting' in ref) referenced.add(ref.sighting);
+      }
+      const sightings = await stores.sightings.prune(referenced, now.getTime() - SIGHTING_RETENTION_MS);
+      if (sightings > 0) log.info({ removed: sightings }, 'pruned old digest sightings');
     }
   }
 

@@ -6,13 +6,13 @@ import { quote } from '../defender/odata';
 import { toRecommendationView, toScorePoints } from '../views/posture';
 import { loadScores } from '../views/scores';
 import { section } from '../views/sections';
-import type { CollectSource, ViewOf } from './sources';
+import type { Collected, CollectSource } from './sources';
 
 /** Active recommendations only: exceptions are decisions already taken. */
 export const ACTIVE_RECOMMENDATIONS = `status eq ${quote('Active')}`;
 
 /** Collects the weekly digest: three sections in parallel, four requests. */
-export async function collectWeekly(source: CollectSource): Promise<ViewOf> {
+export async function collectWeekly(source: CollectSource): Promise<Collected> {
   const { defender, snapshots, log, now } = source;
   // One read of the 90-day history gives the score now, its 7-day change and the trend.
   const history = defender.listSecureScores(90);
@@ -25,8 +25,10 @@ export async function collectWeekly(source: CollectSource): Promise<ViewOf> {
       log,
     ),
   ]);
-  return (_window, period) => ({
-    kind: 'weekly',
-    view: { period, scores, secureScoreTrend: trend, recommendations },
-  });
+  return {
+    viewOf: (_window, period) => ({
+      kind: 'weekly',
+      view: { period, scores, secureScoreTrend: trend, recommendations },
+    }),
+  };
 }

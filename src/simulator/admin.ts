@@ -6,7 +6,13 @@
 import { ApiError } from './errors';
 import { parseFaultSettings } from './faults';
 import { iso, renderInvestigation, type Json } from './render';
-import type { NewAlertInput, NewIncidentInput, RateLimits, SimulatedTenant } from './tenant';
+import {
+  mergeIncidents,
+  type NewAlertInput,
+  type NewIncidentInput,
+  type RateLimits,
+  type SimulatedTenant,
+} from './tenant';
 
 /** An admin answer. */
 export interface AdminReply {
@@ -84,8 +90,13 @@ export function handleAdmin(
       tenant.setRateLimits(limits);
       return { status: 200, body: tenant.rateLimits };
     }
-    case 'POST incidents':
-      return { status: 201, body: tenant.addIncident(object(body ?? {}) as NewIncidentInput) };
+    case 'POST incidents': {
+      if (id === undefined) return { status: 201, body: tenant.addIncident(object(body ?? {}) as NewIncidentInput) };
+      if (verb !== 'merge') throw notFoundAdmin(segments);
+      const into = object(body ?? {}).into;
+      if (typeof into !== 'string' && typeof into !== 'number') throw badRequest('into must be an incident id');
+      return { status: 200, body: mergeIncidents(tenant, id, into) };
+    }
     case 'POST alerts':
       return { status: 201, body: tenant.addAlert(object(body ?? {}) as NewAlertInput) };
     case 'POST investigations': {

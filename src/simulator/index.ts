@@ -7,6 +7,7 @@ export {
   SimulatedTenant,
   API_REQUESTOR,
   INVESTIGATIONS_PER_HOUR,
+  type IncidentFlowOptions,
   type NewAlertInput,
   type NewIncidentInput,
   type RateLimits,

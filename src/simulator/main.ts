@@ -45,6 +45,10 @@ export function optionsFromEnv(env: Env = process.env): SimulatorOptions {
     seed: integer(env, 'SIMULATOR_SEED', 0, 2 ** 31 - 1),
     actionStepSeconds: integer(env, 'SIMULATOR_ACTION_STEP_SECONDS', 1, 86400),
     alertIntervalMinutes: integer(env, 'SIMULATOR_ALERT_INTERVAL_MINUTES', 0, 10_080),
+    flow: {
+      ingestionDelayMaxMinutes: integer(env, 'SIMULATOR_INGESTION_DELAY_MINUTES', 0, 10_080),
+      mergeRate: fraction(env, 'SIMULATOR_MERGE_RATE'),
+    },
     rateLimits: perMinute ? { defenderPerMinute: perMinute, graphPerMinute: perMinute } : undefined,
     requireAuth: env.SIMULATOR_REQUIRE_AUTH === 'true',
   };

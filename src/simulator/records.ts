@@ -50,8 +50,8 @@ export interface DeviceRecord {
 
 /** Graph alert status. */
 export type AlertStatus = 'new' | 'inProgress' | 'resolved';
-/** Graph incident status. */
-export type IncidentStatus = 'active' | 'inProgress' | 'resolved';
+/** Graph incident status; `redirected` = merged into another incident (`redirectTo`). */
+export type IncidentStatus = 'active' | 'inProgress' | 'resolved' | 'redirected';
 
 /** An alert; one record yields the Graph `alerts_v2` alert and, for Defender for Endpoint, the MDE alert. */
 export interface AlertRecord {
@@ -86,6 +86,10 @@ export interface IncidentRecord {
   determination: string;
   tags: readonly string[];
   alerts: AlertRecord[];
+  /** The incident this one was merged into (`status: redirected`). */
+  redirectTo?: IncidentRecord;
+  /** Its name before the merge moved its alerts away. */
+  nameBeforeMerge?: string;
 }
 
 /** Machine action types the simulator creates. */

@@ -54,6 +54,7 @@ export function simulatorOptionsFromConfig(config: SimulatorConfig): SimulatorOp
     faultRate: config.faultRate,
     seed: config.seed,
     actionStepSeconds: config.actionStepSeconds,
+    flow: { ingestionDelayMaxMinutes: config.ingestionDelayMinutes },
   };
 }
 

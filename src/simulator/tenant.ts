@@ -22,7 +22,7 @@ import type {
   InvestigationRecord,
 } from './records';
 import type { Json, RenderContext } from './render';
-import { renderGraphAlert, renderIncident, renderMdeAlert } from './renderAlerts';
+import { incidentName, renderGraphAlert, renderIncident, renderMdeAlert } from './renderAlerts';
 import { RequestLog, type RequestLogEntry, type RequestStats } from './requestLog';
 import { alertId, randomAlertDevices, seedTenant, type SeedFacts, type TenantData } from './seed';
 
@@ -56,6 +56,8 @@ export interface TenantOptions {
   actionStepSeconds?: number;
   /** Simulated minutes between two new alerts (default 30; 0 = none arrive). */
   alertIntervalMinutes?: number;
+  /** How arriving alerts and incidents evolve: ingestion delay, correlation, merges, resolution. */
+  flow?: IncidentFlowOptions;
   /** The clock (epoch ms); default `Date.now`. The tenant clock is this plus `advanceClock` offsets. */
   now?: () => number;
   /** Added latency per API request, in milliseconds (default 0). */
@@ -70,6 +72,32 @@ export interface TenantOptions {
   requestLogLimit?: number;
 }
 
+/**
+ * How arriving alerts and incidents behave, as Microsoft's services do (defender-api.md §11.1, §11.2): an alert
+ * shows in the APIs some time after its `createdDateTime`, joins an incident after the fact, incidents are merged
+ * (`status: redirected`) and resolved later.
+ */
+export interface IncidentFlowOptions {
+  /**
+   * Longest ingestion delay in minutes (default 240): an alert becomes visible this long after its
+   * `createdDateTime` at most. Most arrive within minutes; a few take hours. 0 = every alert is visible at once.
+   */
+  ingestionDelayMaxMinutes?: number;
+  /** Chance an arriving alert is correlated into a recent open incident instead of a new one (default 0.35). */
+  correlationRate?: number;
+  /** Chance an arrival also merges two recent open incidents, the newer into the older (default 0.04). */
+  mergeRate?: number;
+  /** Chance a new incident is resolved later, 2 to 72 hours after it was created (default 0.6). */
+  resolveRate?: number;
+}
+
+const DEFAULT_FLOW: Required<IncidentFlowOptions> = {
+  ingestionDelayMaxMinutes: 240,
+  correlationRate: 0.35,
+  mergeRate: 0.04,
+  resolveRate: 0.6,
+};
+
 /** Body of `addIncident` (`POST /_simulator/incidents`). */
 export interface NewIncidentInput {
   severity?: GraphSeverity;
@@ -81,6 +109,11 @@ export interface NewIncidentInput {
   alertCount?: number;
   /** `microsoftDefenderForOffice365` raises an email alert with no device. */
   serviceSource?: 'microsoftDefenderForEndpoint' | 'microsoftDefenderForOffice365';
+  /**
+   * Minutes before now the alerts were created (default 0): the incident shows up now with a `createdDateTime` in
+   * the past, as a late-ingested one does.
+   */
+  createdMinutesAgo?: number;
 }
 
 /** Body of `addAlert` (`POST /_simulator/alerts`). */
@@ -107,10 +140,14 @@ export class SimulatedTenant {
   readonly actionStepMs: number;
   /** Simulated milliseconds between two arriving alerts (0 = none). */
   readonly alertIntervalMs: number;
+  /** How arrivals evolve. */
+  readonly flow: Readonly<Required<IncidentFlowOptions>>;
 
   private readonly clock: () => number;
   private offsetMs = 0;
   private arrivedSlots = 0;
+  /** Planned resolutions of arrived incidents, earliest first. */
+  private readonly resolutions: { at: number; incident: IncidentRecord }[] = [];
   private readonly alertable: DeviceRecord[];
   private readonly rng: Rng;
   private readonly calls = { investigation: [] as number[], graph: [] as number[], defender: [] as number[] };
@@ -132,6 +169,7 @@ export class SimulatedTenant {
     });
     this.actionStepMs = Math.max(1, Math.round((options.actionStepSeconds ?? 20) * 1000));
     this.alertIntervalMs = Math.max(0, options.alertIntervalMinutes ?? 30) * MINUTE;
+    this.flow = flowOptions(options.flow);
     this.latencyMs = options.latencyMs ?? 0;
     this.rateLimits = { ...options.rateLimits };
     this.faults = new FaultInjector(seed, { ...options.faults, rate: options.faultRate ?? 0 });
@@ -172,13 +210,24 @@ export class SimulatedTenant {
     };
   }
 
-  /** Brings the tenant up to the clock: alerts due by now arrive. Called before every API request. */
+  /**
+   * Brings the tenant up to the clock: alerts that became visible by now arrive and planned resolutions happen, in
+   * time order. Called before every API request.
+   */
   sync(): void {
-    if (this.alertIntervalMs <= 0) return;
-    const due = Math.floor((this.now() - this.data.anchor) / this.alertIntervalMs);
+    const now = this.now();
+    let due = this.alertIntervalMs > 0 ? Math.floor((now - this.data.anchor) / this.alertIntervalMs) : 0;
     // A jump of years would create millions of alerts; keep the newest 100,000 slots.
     if (due - this.arrivedSlots > 100_000) this.arrivedSlots = due - 100_000;
-    while (this.arrivedSlots < due) this.arrive(++this.arrivedSlots);
+    for (;;) {
+      const arrival =
+        this.arrivedSlots < due ? this.data.anchor + (this.arrivedSlots + 1) * this.alertIntervalMs : Infinity;
+      const resolution = this.resolutions[0]?.at ?? Infinity;
+      if (resolution <= now && resolution <= arrival) this.resolveDue(this.resolutions.shift()!);
+      else if (arrival <= now) this.arrive(++this.arrivedSlots);
+      else return;
+      due = Math.max(due, this.arrivedSlots);
+    }
   }
 
   // ---- lookups -----------------------------------------------------------------------------------------------
@@ -328,18 +377,29 @@ export class SimulatedTenant {
 
   // ---- arrivals --------------------------------------------------------------------------------------------
 
-  /** The alert of arrival slot `k`, entirely determined by the seed and `k`. */
+  /**
+   * The alert that becomes visible at arrival slot `k`, entirely determined by the seed and `k`: it was created some
+   * time earlier (the ingestion delay), joins a recent open incident or starts one, and may bring a merge of two
+   * incidents with it. Its `lastUpdateDateTime` is its creation time, so a late alert updates its incident "in the
+   * past" — the hard case for a client that reads by `lastUpdateDateTime`.
+   */
   private arrive(k: number): void {
-    const at = this.data.anchor + k * this.alertIntervalMs;
+    const visibleAt = this.data.anchor + k * this.alertIntervalMs;
     const rng = new Rng(this.data.seed, streamId('arrivals'), k);
+    const at = Math.max(this.data.anchor, visibleAt - ingestionDelay(rng, this.flow.ingestionDelayMaxMinutes));
     const mail = this.alertable.length === 0 || rng.chance(0.15);
     const template = pickTemplate(rng, mail);
     let incident: IncidentRecord | undefined;
-    if (rng.chance(0.35)) incident = this.recentOpenIncident(at, mail);
+    if (rng.chance(this.flow.correlationRate)) incident = this.recentOpenIncident(visibleAt, mail);
     const first = incident?.alerts[0];
     const device = mail ? undefined : first?.device && rng.chance(0.85) ? first.device : rng.pick(this.alertable);
+    const isNew = !incident;
     incident ??= this.newIncident(at);
+    const reopened = incident.status === 'resolved';
     const alert = this.newAlert(incident, template, device, at, rng);
+    // A reopened incident changed now, whenever its late alert was created.
+    if (reopened) incident.updated = Math.max(incident.updated, visibleAt);
+    if (isNew || reopened) this.planResolution(incident, visibleAt, rng);
     const t = ALERT_TEMPLATES[template];
     const serious = GRAPH_SEVERITIES.indexOf(alert.severity) >= 3;
     if (t.source === 'mde' && device?.os.canInvestigate && serious && rng.chance(0.5)) {
@@ -354,7 +414,7 @@ export class SimulatedTenant {
         id: this.data.nextInvestigationId++,
         device,
         alert,
-        start: at + 2 * MINUTE,
+        start: visibleAt + 2 * MINUTE,
         runningMs: rng.int(30 * MINUTE, 2 * HOUR),
         outcome,
       };
@@ -362,17 +422,81 @@ export class SimulatedTenant {
       this.data.investigations.push(inv);
       this.data.investigationsById.set(inv.id, inv);
     }
+    if (rng.chance(this.flow.mergeRate)) {
+      const pair = this.mergeablePair(visibleAt, mail);
+      if (pair) this.merge(pair[1], pair[0], visibleAt);
+    }
   }
 
+  /** The most recent incident still open at `at`, of the same kind (mail or device), created within a day. */
   private recentOpenIncident(at: number, mail: boolean): IncidentRecord | undefined {
+    return this.recentOpenIncidents(at, mail, 1)[0];
+  }
+
+  /** Up to `count` recent open incidents of one kind, newest first. */
+  private recentOpenIncidents(at: number, mail: boolean, count: number): IncidentRecord[] {
     const incidents = this.data.incidents;
-    for (let i = incidents.length - 1; i >= Math.max(0, incidents.length - 20); i--) {
+    const found: IncidentRecord[] = [];
+    for (let i = incidents.length - 1; i >= Math.max(0, incidents.length - 20) && found.length < count; i--) {
       const incident = incidents[i];
       if (at - incident.created > DAY) break;
       const isMail = !incident.alerts[0]?.device;
-      if (incident.status !== 'resolved' && isMail === mail) return incident;
+      if (isOpen(incident) && incident.alerts.length > 0 && isMail === mail) found.push(incident);
     }
-    return undefined;
+    return found;
+  }
+
+  /** Two recent open incidents of one kind that Defender could correlate: [older, newer]. */
+  private mergeablePair(at: number, mail: boolean): [IncidentRecord, IncidentRecord] | undefined {
+    const [newer, older] = this.recentOpenIncidents(at, mail, 2);
+    return newer && older ? [older, newer] : undefined;
+  }
+
+  /**
+   * Merges `from` into `into` at `at`, as Defender does when it correlates incidents after the fact: `from` becomes
+   * `redirected` (pointing at `into`) and keeps no alerts; `into` takes them and is updated.
+   */
+  merge(from: IncidentRecord, into: IncidentRecord, at = this.now()): void {
+    if (from === into) throw new ApiError(400, 'BadRequest', 'An incident cannot be merged into itself');
+    if (!isOpen(from) || into.status === 'redirected') {
+      throw new ApiError(400, 'BadRequest', `Incident ${from.id} cannot be merged into incident ${into.id}`);
+    }
+    from.nameBeforeMerge = incidentName(from);
+    for (const alert of from.alerts) {
+      alert.incident = into;
+      into.alerts.push(alert);
+    }
+    from.alerts = [];
+    from.status = 'redirected';
+    from.redirectTo = into;
+    from.updated = at;
+    if (into.status === 'resolved') into.status = 'active';
+    into.updated = Math.max(into.updated, at);
+  }
+
+  /** With `resolveRate`, plans the resolution of an (arrived or reopened) incident 2 to 72 hours after `from`. */
+  private planResolution(incident: IncidentRecord, from: number, rng: Rng): void {
+    if (!rng.chance(this.flow.resolveRate)) return;
+    const at = from + rng.int(2 * HOUR, 72 * HOUR);
+    const list = this.resolutions;
+    let i = list.length;
+    while (i > 0 && list[i - 1].at > at) i--;
+    list.splice(i, 0, { at, incident });
+  }
+
+  /** A planned resolution comes due: an analyst resolves the incident and its alerts (unless it was merged away). */
+  private resolveDue({ at, incident }: { at: number; incident: IncidentRecord }): void {
+    if (!isOpen(incident)) return;
+    incident.status = 'resolved';
+    incident.classification = 'truePositive';
+    incident.determination = 'malware';
+    incident.updated = Math.max(incident.updated, at);
+    for (const alert of incident.alerts) {
+      if (alert.status === 'resolved') continue;
+      alert.status = 'resolved';
+      alert.resolved = at;
+      alert.lastUpdate = Math.max(alert.lastUpdate, at);
+    }
   }
 
   private newIncident(at: number): IncidentRecord {
@@ -440,9 +564,13 @@ export class SimulatedTenant {
     if (!Number.isInteger(count) || count < 1 || count > 100) {
       throw new ApiError(400, 'BadRequest', 'alertCount must be 1-100');
     }
-    const now = this.now();
-    const incident = this.newIncident(now);
-    for (let i = 0; i < count; i++) this.adminAlert(incident, input, now);
+    const ago = input.createdMinutesAgo ?? 0;
+    if (typeof ago !== 'number' || !(ago >= 0 && ago <= 30 * 24 * 60)) {
+      throw new ApiError(400, 'BadRequest', 'createdMinutesAgo must be 0-43200');
+    }
+    const created = this.now() - Math.round(ago * MINUTE);
+    const incident = this.newIncident(created);
+    for (let i = 0; i < count; i++) this.adminAlert(incident, input, created);
     return renderIncident(incident, this.context(), true);
   }
 
@@ -522,6 +650,58 @@ export class SimulatedTenant {
   stats(): RequestStats {
     return this.log.stats();
   }
+}
+
+/** Merges incident `fromId` into `intoId` now (`POST /_simulator/incidents/{id}/merge`). */
+export function mergeIncidents(tenant: SimulatedTenant, fromId: string | number, intoId: string | number): Json {
+  tenant.sync();
+  const from = tenant.data.incidentsById.get(Number(fromId));
+  if (!from) throw notFound('Incident', String(fromId));
+  const into = tenant.data.incidentsById.get(Number(intoId));
+  if (!into) throw notFound('Incident', String(intoId));
+  tenant.merge(from, into);
+  return renderIncident(from, tenant.context(), false);
+}
+
+function isOpen(incident: IncidentRecord): boolean {
+  return incident.status === 'active' || incident.status === 'inProgress';
+}
+
+/**
+ * An ingestion delay in ms: half within 2 minutes, 30 % within half an hour, 15 % up to half the maximum, 5 % up
+ * to the maximum (defender-api.md §11.1: the services give no bound; SIEM connectors see minutes to hours).
+ */
+function ingestionDelay(rng: Rng, maxMinutes: number): number {
+  if (maxMinutes <= 0) return 0;
+  const max = maxMinutes * MINUTE;
+  const band = rng.weighted<[number, number]>([
+    [[0, 2 * MINUTE], 50],
+    [[2 * MINUTE, 30 * MINUTE], 30],
+    [[30 * MINUTE, max / 2], 15],
+    [[max / 2, max], 5],
+  ]);
+  const [low, high] = [Math.min(band[0], max), Math.min(band[1], max)];
+  return Math.round(rng.between(low, Math.max(low, high)));
+}
+
+function flowOptions(options: IncidentFlowOptions = {}): Required<IncidentFlowOptions> {
+  const flow = { ...DEFAULT_FLOW, ...definedOnly(options) };
+  const rate = (name: keyof IncidentFlowOptions) => {
+    const v = flow[name];
+    if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw new Error(`flow.${name} must be 0-1, got ${v}`);
+  };
+  rate('correlationRate');
+  rate('mergeRate');
+  rate('resolveRate');
+  const max = flow.ingestionDelayMaxMinutes;
+  if (!(typeof max === 'number' && max >= 0 && max <= 7 * 24 * 60)) {
+    throw new Error(`flow.ingestionDelayMaxMinutes must be 0-10080, got ${max}`);
+  }
+  return flow;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function pickTemplate(rng: Rng, mail: boolean): number {

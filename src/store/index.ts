@@ -8,6 +8,7 @@ import { Claims } from './claims';
 import { Conversations } from './conversations';
 import type { RecordStore } from './records';
 import { RemediationRequests } from './requests';
+import { Sightings } from './sightings';
 import { ScoreSnapshots } from './snapshots';
 import { Subscriptions } from './subscriptions';
 import { Trackers } from './trackers';
@@ -25,6 +26,8 @@ export interface Stores {
   fires: Claims;
   /** Click intents (one Defender action per intent). */
   intents: Claims;
+  /** What scheduled digest collections saw of incidents and alerts that may still arrive late. */
+  sightings: Sightings;
 }
 
 /** Builds the repositories over a record store. */
@@ -39,6 +42,7 @@ export function repositories(records: RecordStore): Stores {
     audit: new AuditLog(records),
     fires: new Claims(records, 'claims'),
     intents: new Claims(records, 'intents'),
+    sightings: new Sightings(records),
   };
 }
 

@@ -7,6 +7,18 @@ import { updateRecord, type RecordStore } from './records';
 export type DigestKind = 'daily' | 'weekly' | 'monthly';
 export const DIGEST_KINDS: readonly DigestKind[] = ['daily', 'weekly', 'monthly'];
 
+/**
+ * What a subscription's digests have reported of one kind of item that may arrive late (incidents, alerts): the
+ * sighting of the collection its last digest came from, or — before any complete read — "everything since".
+ */
+export type SeenRef = { sighting: string } | { since: string };
+
+/** What a subscription's digests have reported of incidents and of alerts. */
+export interface SeenState {
+  incidents?: SeenRef;
+  alerts?: SeenRef;
+}
+
 /** One conversation's subscription to one digest. */
 export interface Subscription {
   conversationId: string;
@@ -14,8 +26,13 @@ export interface Subscription {
   /** Own time of day `HH:MM` set with `subscribe … at HH:MM`; absent = follow the default schedule. */
   at?: string;
   createdAt: string;
-  /** Everything up to this time was listed by a posted scheduled digest; absent before the first one. */
+  /**
+   * The end of the last posted scheduled digest's window (when its collection started); absent before the first
+   * one. Every schedule slot at or before it is covered.
+   */
   watermark?: string;
+  /** What the posted digests reported of items that may still arrive late (absent before the first digest). */
+  seen?: SeenState;
   /** The schedule slot of the last posted scheduled digest. */
   lastSlot?: string;
   lastPostedAt?: string;
@@ -65,27 +82,29 @@ export class Subscriptions {
   }
 
   /**
-   * Records a posted scheduled digest: moves the watermark and the slot forward, never back.
-   * Returns false when the subscription is gone or already covers this slot.
+   * Records a posted scheduled digest: moves the watermark forward (never back) and stores what it reported.
+   * Returns false when the subscription is gone or its watermark already is at or past this one.
    */
   async markPosted(
     conversationId: string,
     kind: DigestKind,
-    posted: { watermark: string; slot: string; activityId?: string; at: string },
+    posted: { watermark: string; seen?: SeenState; slot: string; activityId?: string; at: string },
   ): Promise<boolean> {
     let moved = false;
     await updateRecord<Subscription>(this.store, 'subscriptions', key(conversationId, kind), (current) => {
       moved = false;
       if (!current) return undefined;
-      if (current.lastSlot && current.lastSlot >= posted.slot) return undefined;
+      if (current.watermark && current.watermark >= posted.watermark) return undefined;
       moved = true;
-      return {
+      const next: Subscription = {
         ...current,
-        watermark: !current.watermark || current.watermark < posted.watermark ? posted.watermark : current.watermark,
+        watermark: posted.watermark,
         lastSlot: posted.slot,
         lastPostedAt: posted.at,
         lastActivityId: posted.activityId,
       };
+      if (posted.seen) next.seen = posted.seen;
+      return next;
     });
     return moved;
   }

@@ -92,7 +92,9 @@ test('one collection serves several windows: each lists its own incidents, for t
     const incidents = two.collection.view(window).view as { incidents: { id: string; change: string }[] };
     return incidents.incidents.map((i) => `${i.id}:${i.change}`);
   };
-  // Incident 4 was created after the collection started: it is new in the next digest, not in this one.
-  expect(listed(recent)).toEqual(['1:new', '2:updated']);
-  expect(listed(older)).toEqual(['1:new', '2:new', '3:new']);
+  // Incident 4 was created while the collection ran: it is listed now, and the collection's sighting keeps the
+  // next digest from listing it again.
+  expect(listed(recent)).toEqual(['1:new', '2:updated', '4:new']);
+  expect(listed(older)).toEqual(['1:new', '2:new', '3:new', '4:new']);
+  expect(two.collection.sighting?.incidents?.get('4')).toBe(Date.parse('2025-06-02T08:00:01Z'));
 });

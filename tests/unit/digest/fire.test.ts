@@ -14,7 +14,7 @@ import { memoryStores, quietTenant, recordingMessenger, testClock, testServices,
 
 const DAILY = '0 8 * * *';
 const SLOT = new Date('2025-06-02T08:00:00.000Z');
-const FIRE: Fire = { kind: 'daily', cron: DAILY, slot: SLOT };
+const FIRE: Fire = { kind: 'daily', cron: DAILY, slot: SLOT, local: '2025-06-02T08:00:00' };
 const CREATED = '2025-06-01T00:00:00.000Z';
 
 async function subscribeMany(services: Services, count: number, watermark?: string): Promise<void> {
@@ -50,7 +50,7 @@ describe('one collection per fire', () => {
     expect((many.messenger as ReturnType<typeof recordingMessenger>).posts).toHaveLength(1000);
   });
 
-  test('a second run of a finished fire posts nothing: every subscription already has the slot', async () => {
+  test('a second run of a finished fire posts nothing: every subscription already covers the slot', async () => {
     const services = testServices({ defender: quietTenant(), env: { DIGEST_DAILY_CRON: DAILY } });
     await subscribeMany(services, 3);
     await runFire(services, FIRE, fireOptions);
@@ -81,6 +81,7 @@ describe('watermarks move only after a post that succeeded', () => {
     expect(result).toMatchObject({ outcome: 'retry', posts: { failed: 1 } });
     const subscription = await services.stores.subscriptions.get('19:channel0@thread.tacv2', 'daily');
     expect(subscription).toMatchObject({ watermark: '2025-06-01T08:00:00.000Z', lastSlot: '2025-06-01T08:00:00.000Z' });
+    expect(subscription?.seen).toBeUndefined();
 
     // Teams is back: the retry posts the same window (nothing missed) and moves the watermark.
     messenger.fail = undefined;
@@ -108,21 +109,33 @@ describe('watermarks move only after a post that succeeded', () => {
     await subscribeMany(services, 1);
     const subscription = (await stores.subscriptions.get('19:channel0@thread.tacv2', 'daily'))!;
     // Instance "a" posted (Teams answered with activity "a-1") and died before markPosted.
-    await stores.fires.claim(postKey(subscription, SLOT), 'a', 30_000, new Date('2025-06-02T08:00:01Z'), {
+    await stores.fires.claim(postKey(subscription), 'a', 30_000, new Date('2025-06-02T08:00:01Z'), {
       phase: 'posted',
       activityId: 'a-1',
     });
-    const window = digestWindow('daily', undefined, clock.now());
-    const card = { type: 'AdaptiveCard' } as never;
-    expect(await postOnce(services, subscription, FIRE, window, card, 30_000)).toBe('held');
+    const digest = { window: digestWindow('daily', undefined, clock.now()), card: { type: 'AdaptiveCard' } as never };
+    expect(await postOnce(services, subscription, FIRE, digest, 30_000)).toBe('held');
     clock.advance(60_000); // "a"'s lease ran out
-    expect(await postOnce(services, subscription, FIRE, window, card, 30_000)).toBe('posted');
+    expect(await postOnce(services, subscription, FIRE, digest, 30_000)).toBe('posted');
     expect(messenger.posts).toHaveLength(0);
     expect(await stores.subscriptions.get('19:channel0@thread.tacv2', 'daily')).toMatchObject({
       lastSlot: SLOT.toISOString(),
       lastActivityId: 'a-1',
     });
-    expect(await postOnce(services, subscription, FIRE, window, card, 30_000)).toBe('alreadyPosted');
+    expect(await postOnce(services, subscription, FIRE, digest, 30_000)).toBe('alreadyPosted');
+  });
+
+  test('two fires of one window at once (a catch-up and the scheduled one after a restart): one post', async () => {
+    const clock = testClock('2025-06-02T08:00:00.003Z');
+    const services = testServices({ defender: quietTenant(), clock, env: { DIGEST_DAILY_CRON: DAILY } });
+    await subscribeMany(services, 1, '2025-05-31T08:00:00.000Z');
+    const missed: Fire = { ...FIRE, slot: new Date('2025-06-01T08:00:00.000Z'), local: '2025-06-01T08:00:00' };
+    const results = await Promise.all([runFire(services, missed, fireOptions), runFire(services, FIRE, fireOptions)]);
+    expect((services.messenger as ReturnType<typeof recordingMessenger>).posts).toHaveLength(1);
+    expect(results.map((r) => r.posts.posted ?? 0).sort()).toEqual([0, 1]);
+    // The one left over is settled once the other finished: its slot is covered by the digest that was posted.
+    const again = await runFire(services, FIRE, fireOptions);
+    expect(again).toMatchObject({ outcome: 'done', due: 0 });
   });
 });
 
@@ -140,23 +153,24 @@ describe('fire claims across instances', () => {
     return { stores, a: make('a'), b: make('b') };
   }
   const key = fireKey(FIRE);
+  const claimData = { attempts: 1, fire: { kind: 'daily', cron: DAILY, slot: SLOT.toISOString(), local: FIRE.local } };
 
   test('two instances at the same slot: one runs it, and once finished it never runs again', async () => {
     const clock = testClock();
     const { a, b } = coordinators(clock);
-    const [ranA, ranB] = await Promise.all([a.shouldRun(key), b.shouldRun(key)]);
+    const [ranA, ranB] = await Promise.all([a.shouldRun(FIRE), b.shouldRun(FIRE)]);
     expect([ranA, ranB].filter(Boolean)).toHaveLength(1);
     const winner = ranA ? a : b;
     winner.settle(key, 'done');
     await winner.onComplete(key);
     clock.advance(3_600_000);
-    expect(await a.shouldRun(key)).toBe(false);
-    expect(await b.shouldRun(key)).toBe(false);
+    expect(await a.shouldRun(FIRE)).toBe(false);
+    expect(await b.shouldRun(FIRE)).toBe(false);
   });
 
   test('the same instance does not run a fire twice at once (the cron task and the sweep)', async () => {
     const { a } = coordinators(testClock());
-    const [first, second] = await Promise.all([a.shouldRun(key), a.shouldRun(key)]);
+    const [first, second] = await Promise.all([a.shouldRun(FIRE), a.shouldRun(FIRE)]);
     expect([first, second]).toEqual([true, false]);
   });
 
@@ -164,13 +178,13 @@ describe('fire claims across instances', () => {
     const clock = testClock();
     const { stores, b } = coordinators(clock);
     // An instance took the fire and died: its claim is never renewed nor finished.
-    await stores.fires.claim(key, 'dead', 30_000, clock.now(), { attempts: 1 });
-    expect(await b.shouldRun(key)).toBe(false);
+    await stores.fires.claim(key, 'dead', 30_000, clock.now(), claimData);
+    expect(await b.shouldRun(FIRE)).toBe(false);
     clock.advance(31_000);
-    expect(await b.shouldRun(key)).toBe(true);
+    expect(await b.shouldRun(FIRE)).toBe(true);
     b.settle(key, 'done');
     await b.onComplete(key);
-    expect(await stores.fires.get(key)).toMatchObject({ owner: 'b', data: { attempts: 2 } });
+    expect(await stores.fires.get(key)).toMatchObject({ owner: 'b', data: { attempts: 2, fire: claimData.fire } });
     expect((await stores.fires.get(key))?.doneAt).toBeDefined();
   });
 
@@ -178,19 +192,19 @@ describe('fire claims across instances', () => {
     const clock = testClock();
     const { a } = coordinators(clock);
     for (let attempt = 1; attempt <= MAX_FIRE_ATTEMPTS; attempt++) {
-      expect(await a.shouldRun(key)).toBe(true);
+      expect(await a.shouldRun(FIRE)).toBe(true);
       a.settle(key, 'retry');
       await a.onComplete(key);
     }
-    expect(await a.shouldRun(key)).toBe(false);
+    expect(await a.shouldRun(FIRE)).toBe(false);
   });
 
   test('stopping gives the held claims up, so another instance takes the fire at once', async () => {
     const clock = testClock();
     const { a, b } = coordinators(clock);
-    expect(await a.shouldRun(key)).toBe(true);
+    expect(await a.shouldRun(FIRE)).toBe(true);
     await a.releaseAll();
-    expect(await b.shouldRun(key)).toBe(true);
-    expect(await a.shouldRun(key)).toBe(false);
+    expect(await b.shouldRun(FIRE)).toBe(true);
+    expect(await a.shouldRun(FIRE)).toBe(false);
   });
 });

@@ -2,13 +2,17 @@
  * Digest windows: the first period, one window per watermark, and which incidents a window lists as new or updated.
  */
 import {
+  alertBaseline,
+  alertIsNew,
   digestWindow,
   firstPeriodStart,
   groupByWatermark,
+  incidentBaseline,
   incidentChange,
+  seenAfter,
+  sightingOf,
   widestWindow,
   windowDays,
-  type DigestWindow,
 } from '../../../src/digest/window';
 import type { Subscription } from '../../../src/store/subscriptions';
 
@@ -19,11 +23,6 @@ function subscription(conversationId: string, watermark?: string): Subscription 
 }
 
 const at = (iso: string) => Date.parse(iso);
-const window = (since: string, until: string): DigestWindow => ({
-  since: new Date(since),
-  until: new Date(until),
-  first: false,
-});
 
 describe('the first digest covers the last period', () => {
   test('24 hours for the daily digest, 7 days for the weekly one', () => {
@@ -100,52 +99,151 @@ describe('subscriptions of one fire are grouped by watermark', () => {
   });
 });
 
-describe('new versus updated incidents', () => {
-  const w = window('2025-03-30T08:00:00.000Z', '2025-03-31T08:00:00.000Z');
+describe('new versus updated incidents, before any sighting (a first digest): since the window started', () => {
+  const since = { since: at('2025-03-30T08:00:00.000Z') };
+  const incident = (createdAt: string, updatedAt: string, redirected = false) => ({
+    id: 'x',
+    createdAt: at(createdAt),
+    updatedAt: at(updatedAt),
+    redirected,
+  });
 
-  test('created in the window: new, even if also updated since', () => {
-    expect(incidentChange({ createdAt: at('2025-03-30T09:00:00Z'), updatedAt: at('2025-03-31T07:00:00Z') }, w)).toBe(
-      'new',
+  test('created in the period: new, even if also updated since', () => {
+    expect(incidentChange(incident('2025-03-30T09:00:00Z', '2025-03-31T07:00:00Z'), since)).toBe('new');
+  });
+
+  test('created before and changed since: updated', () => {
+    expect(incidentChange(incident('2025-03-01T09:00:00Z', '2025-03-30T10:00:00Z'), since)).toBe('updated');
+  });
+
+  test('unchanged since before the period: not listed', () => {
+    expect(incidentChange(incident('2025-03-01T09:00:00Z', '2025-03-29T10:00:00Z'), since)).toBeUndefined();
+  });
+
+  test('merged into another incident (redirected): never listed, the other one is', () => {
+    expect(incidentChange(incident('2025-03-30T09:00:00Z', '2025-03-30T09:00:00Z', true), since)).toBeUndefined();
+  });
+});
+
+describe('against the sighting of the previous digest: late arrivals are new once, changes are updates once', () => {
+  const L = 6 * 3_600_000;
+  const previous = new Date('2025-03-30T08:00:00.000Z');
+  const seenBefore = sightingOf(
+    's1',
+    previous,
+    L,
+    [
+      { id: 'seen', createdAt: at('2025-03-30T05:00:00Z'), updatedAt: at('2025-03-30T06:00:00Z'), redirected: false },
+      { id: 'old', createdAt: at('2025-03-01T05:00:00Z'), updatedAt: at('2025-03-01T06:00:00Z'), redirected: false },
+    ],
+    [{ id: 'a-seen', createdAt: at('2025-03-30T07:00:00Z') }],
+  );
+  const baseline = incidentBaseline(
+    digestWindow('daily', previous.toISOString(), UNTIL, { incidents: { sighting: 's1' }, alerts: { sighting: 's1' } }),
+    new Map([['s1', seenBefore]]),
+  );
+
+  test('the sighting keeps only what could still be late: changed within the late window before it', () => {
+    expect([...seenBefore.incidents!.keys()]).toEqual(['seen']);
+    expect(seenBefore.floor).toBe(at('2025-03-30T02:00:00Z'));
+    expect(baseline).toEqual({ floor: seenBefore.floor, seen: seenBefore.incidents });
+  });
+
+  test('created at 07:59, first visible at 08:05 (after the previous digest read): new now', () => {
+    const late = { id: 'late', createdAt: at('2025-03-30T07:59:00Z'), updatedAt: at('2025-03-30T07:59:00Z') };
+    expect(incidentChange({ ...late, redirected: false }, baseline)).toBe('new');
+  });
+
+  test('seen by the previous digest and not changed since: not listed again; changed since: updated', () => {
+    const seen = { id: 'seen', createdAt: at('2025-03-30T05:00:00Z'), redirected: false };
+    expect(incidentChange({ ...seen, updatedAt: at('2025-03-30T06:00:00Z') }, baseline)).toBeUndefined();
+    expect(incidentChange({ ...seen, updatedAt: at('2025-03-30T09:00:00Z') }, baseline)).toBe('updated');
+  });
+
+  test('an older incident changed after the floor (a late update): updated, never new', () => {
+    const old = { id: 'old', createdAt: at('2025-03-01T05:00:00Z'), redirected: false };
+    expect(incidentChange({ ...old, updatedAt: at('2025-03-30T03:00:00Z') }, baseline)).toBe('updated');
+    expect(incidentChange({ ...old, updatedAt: at('2025-03-01T06:00:00Z') }, baseline)).toBeUndefined();
+  });
+
+  test('alerts: counted new when the previous digest could have seen them and did not', () => {
+    const alerts = alertBaseline(
+      digestWindow('daily', previous.toISOString(), UNTIL, { alerts: { sighting: 's1' } }),
+      new Map([['s1', seenBefore]]),
     );
+    expect(alertIsNew({ id: 'a-seen', createdAt: at('2025-03-30T07:00:00Z') }, alerts)).toBe(false);
+    expect(alertIsNew({ id: 'a-late', createdAt: at('2025-03-30T07:00:00Z') }, alerts)).toBe(true);
+    expect(alertIsNew({ id: 'a-old', createdAt: at('2025-03-29T07:00:00Z') }, alerts)).toBe(false);
   });
 
-  test('created before the window and changed in it: updated', () => {
-    expect(incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-30T10:00:00Z') }, w)).toBe(
-      'updated',
-    );
+  test('a sighting that is gone leaves the window start as the baseline', () => {
+    const window = digestWindow('daily', previous.toISOString(), UNTIL, { incidents: { sighting: 'pruned' } });
+    expect(incidentBaseline(window, new Map())).toEqual({ since: previous.getTime() });
   });
 
-  test('created before and changed after the window closed (during the collection): updated, and again next time', () => {
-    expect(incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-31T08:00:01Z') }, w)).toBe(
-      'updated',
-    );
+  test('after a digest whose incident list could not be read, the next one keeps the old baseline', () => {
+    const window = digestWindow('daily', previous.toISOString(), UNTIL, { incidents: { sighting: 's1' } });
+    expect(seenAfter(window, { id: 's2', alerts: new Set() })).toEqual({
+      incidents: { sighting: 's1' },
+      alerts: { sighting: 's2' },
+    });
+    const first = digestWindow('daily', undefined, UNTIL);
+    expect(seenAfter(first, undefined)).toEqual({
+      incidents: { since: first.since.toISOString() },
+      alerts: { since: first.since.toISOString() },
+    });
   });
 
-  test('unchanged since before the window: not listed', () => {
-    expect(
-      incidentChange({ createdAt: at('2025-03-01T09:00:00Z'), updatedAt: at('2025-03-29T10:00:00Z') }, w),
-    ).toBeUndefined();
-  });
-
-  test('created after the window closed: not listed now, new in the next digest', () => {
-    const late = { createdAt: at('2025-03-31T08:00:00Z'), updatedAt: at('2025-03-31T08:00:00Z') };
-    expect(incidentChange(late, w)).toBeUndefined();
-    expect(incidentChange(late, window('2025-03-31T08:00:00.000Z', '2025-04-01T08:00:00.000Z'))).toBe('new');
-  });
-
-  test('over consecutive windows every incident is listed as new exactly once, whatever its updates', () => {
-    const edges = Array.from({ length: 11 }, (_, i) => Date.UTC(2025, 2, 1) + i * 86_400_000 + (i % 3) * 7_000);
-    const windows = edges
-      .slice(1)
-      .map((until, i) => ({ since: new Date(edges[i]), until: new Date(until), first: false }));
-    let seed = 7;
+  test('over consecutive digests, with arrivals up to the late window and repeated updates, every incident is new exactly once and every change listed once', () => {
+    let seed = 11;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    const span = edges.at(-1)! - edges[0];
-    for (let n = 0; n < 500; n++) {
-      const createdAt = edges[0] + Math.floor(random() * span);
-      const updatedAt = createdAt + Math.floor(random() * 3 * 86_400_000);
-      const news = windows.filter((win) => incidentChange({ createdAt, updatedAt }, win) === 'new');
-      expect(news).toHaveLength(1);
+    const HOUR = 3_600_000;
+    const start = at('2025-03-01T08:00:00Z');
+    // Digests at irregular times (a delayed fire, a restart), about a day apart.
+    const digests = Array.from({ length: 30 }, (_, i) => start + (i + 1) * 24 * HOUR + Math.floor(random() * 3 * HOUR));
+    interface Event {
+      visible: number;
+      updatedAt: number;
     }
+    const items = Array.from({ length: 800 }, (_, n) => {
+      const createdAt = start + Math.floor(random() * 29 * 24 * HOUR);
+      const events: Event[] = [{ visible: createdAt + Math.floor(random() * L), updatedAt: createdAt }];
+      for (let k = 0, t = createdAt; k < 3 && random() < 0.6; k++) {
+        t += Math.floor(random() * 40 * HOUR);
+        events.push({ visible: t + Math.floor(random() * L), updatedAt: t });
+      }
+      return { id: `i${n}`, createdAt, events };
+    });
+    const observe = (now: number) =>
+      items.flatMap((item) => {
+        const visible = item.events.filter((e) => e.visible <= now);
+        if (visible.length === 0) return [];
+        const updatedAt = Math.max(...visible.map((e) => e.updatedAt));
+        return [{ id: item.id, createdAt: item.createdAt, updatedAt, redirected: false }];
+      });
+    const news = new Map<string, number>();
+    const changes = new Map<string, number>();
+    let window = digestWindow('daily', undefined, new Date(start));
+    let sightings = new Map<string, ReturnType<typeof sightingOf>>();
+    for (const [k, until] of digests.entries()) {
+      window = digestWindow('daily', window.until.toISOString(), new Date(until), k === 0 ? undefined : window.seen);
+      const observed = observe(until);
+      const baseline = k === 0 ? { since: start } : incidentBaseline(window, sightings);
+      for (const incident of observed) {
+        const change = incidentChange(incident, baseline);
+        if (change === 'new') news.set(incident.id, (news.get(incident.id) ?? 0) + 1);
+        if (change) {
+          const key = `${incident.id}@${incident.updatedAt}`;
+          changes.set(key, (changes.get(key) ?? 0) + 1);
+        }
+      }
+      const sighting = sightingOf(`s${k}`, new Date(until), L, observed, []);
+      sightings = new Map([[sighting.id, sighting]]);
+      window = { ...window, seen: seenAfter(window, sighting) };
+    }
+    const visibleByEnd = items.filter((i) => i.events[0].visible <= digests.at(-1)!);
+    expect(visibleByEnd.length).toBeGreaterThan(700);
+    for (const item of visibleByEnd) expect(news.get(item.id)).toBe(1);
+    expect([...changes.values()].every((n) => n === 1)).toBe(true);
   });
 });

@@ -121,13 +121,21 @@ describe('the simulator control API', () => {
 
 describe('simulator configuration', () => {
   it('maps the product SIMULATOR_* configuration', () => {
-    const config = { devices: 100, latencyMs: 5, faultRate: 0.1, seed: 3, actionStepSeconds: 2 };
+    const config = {
+      devices: 100,
+      latencyMs: 5,
+      faultRate: 0.1,
+      seed: 3,
+      actionStepSeconds: 2,
+      ingestionDelayMinutes: 9,
+    };
     expect(simulatorOptionsFromConfig(config)).toEqual({
       devices: 100,
       latencyMs: 5,
       faultRate: 0.1,
       seed: 3,
       actionStepSeconds: 2,
+      flow: { ingestionDelayMaxMinutes: 9 },
     });
   });
 

@@ -5,6 +5,7 @@ import { Claims } from '../../../src/store/claims';
 import { repositories, type Stores } from '../../../src/store/index';
 import { updateRecord, type RecordStore } from '../../../src/store/records';
 import type { RemediationRequest } from '../../../src/store/requests';
+import type { SeenState } from '../../../src/store/subscriptions';
 import type { Tracker } from '../../../src/store/trackers';
 import { azuriteBackend, sqliteBackend, type StoreBackend } from '../../helpers/storeBackends';
 
@@ -434,26 +435,29 @@ describe.each<[string, () => StoreBackend]>([
       expect(await stores.subscriptions.list()).toHaveLength(8);
     });
 
-    it('moves the watermark and the slot only forward; the same slot twice is refused', async () => {
+    it('moves the watermark only forward, with what the digest reported; a window already covered is refused', async () => {
       const subs = stores.subscriptions;
       await subs.subscribe('conv-1', 'daily', undefined, now);
-      const post = (slot: string, watermark: string) =>
-        subs.markPosted('conv-1', 'daily', { slot, watermark, at: slot, activityId: slot });
+      const seen: SeenState = { incidents: { sighting: 's1' }, alerts: { since: '2025-01-05T08:00:00.000Z' } };
+      const post = (slot: string, watermark: string, withSeen = seen) =>
+        subs.markPosted('conv-1', 'daily', { slot, watermark, seen: withSeen, at: slot, activityId: slot });
 
       expect(await post('2025-01-06', '2025-01-06T08:00:00.000Z')).toBe(true);
-      expect(await post('2025-01-06', '2025-01-06T09:00:00.000Z')).toBe(false);
-      expect(await post('2025-01-05', '2025-01-07T00:00:00.000Z')).toBe(false);
+      expect(await post('2025-01-06', '2025-01-06T08:00:00.000Z')).toBe(false);
+      expect(await post('2025-01-05', '2025-01-05T08:00:00.000Z')).toBe(false);
       expect(await subs.get('conv-1', 'daily')).toEqual(
         expect.objectContaining({
           lastSlot: '2025-01-06',
           watermark: '2025-01-06T08:00:00.000Z',
+          seen,
           lastActivityId: '2025-01-06',
         }),
       );
 
-      expect(await post('2025-01-07', '2025-01-01T00:00:00.000Z')).toBe(true);
+      const later = { incidents: { sighting: 's2' }, alerts: { sighting: 's2' } };
+      expect(await post('2025-01-07', '2025-01-07T08:00:00.003Z', later)).toBe(true);
       expect(await subs.get('conv-1', 'daily')).toEqual(
-        expect.objectContaining({ lastSlot: '2025-01-07', watermark: '2025-01-06T08:00:00.000Z' }),
+        expect.objectContaining({ lastSlot: '2025-01-07', watermark: '2025-01-07T08:00:00.003Z', seen: later }),
       );
       expect(await subs.markPosted('conv-2', 'daily', { slot: 'x', watermark: 'x', at: 'x' })).toBe(false);
       expect(await subs.get('conv-2', 'daily')).toBeUndefined();
@@ -543,6 +547,39 @@ describe.each<[string, () => StoreBackend]>([
       });
       expect(Date.parse(recorded.at)).toBeGreaterThanOrEqual(before);
       expect(await stores.audit.recent(1)).toEqual([recorded]);
+    });
+  });
+
+  describe('digest sightings', () => {
+    it('keep what a collection saw, in chunks, and read back whole', async () => {
+      const incidents = new Map(Array.from({ length: 1500 }, (_, i) => [`${100000 + i}`, 1_700_000_000_000 + i]));
+      const alerts = new Set(Array.from({ length: 1300 }, (_, i) => `da63871${i}_-1234567890`));
+      await stores.sightings.save({ id: 'daily-1', until: 2, floor: 1, incidents, alerts });
+      expect(await stores.sightings.get('daily-1')).toEqual({ id: 'daily-1', until: 2, floor: 1, incidents, alerts });
+      // A collection that could read only its alerts stores only them.
+      await stores.sightings.save({ id: 'daily-2', until: 3, floor: 2, alerts: new Set(['a']) });
+      expect(await stores.sightings.get('daily-2')).toEqual({
+        id: 'daily-2',
+        until: 3,
+        floor: 2,
+        alerts: new Set(['a']),
+      });
+      expect(await stores.sightings.get('unknown')).toBeUndefined();
+    });
+
+    it('are pruned when old and no subscription refers to them', async () => {
+      for (const [id, until] of [
+        ['old-kept', 1],
+        ['old-dropped', 1],
+        ['recent', 10],
+      ] as const) {
+        await stores.sightings.save({ id, until, floor: 0, incidents: new Map([['1', 1]]) });
+      }
+      expect(await stores.sightings.prune(new Set(['old-kept']), 5)).toBe(1);
+      expect(await stores.sightings.get('old-dropped')).toBeUndefined();
+      expect(await stores.sightings.get('old-kept')).toBeDefined();
+      expect(await stores.sightings.get('recent')).toBeDefined();
+      expect(await stores.records.list('sightings', { prefix: 'old-dropped|' })).toEqual([]);
     });
   });
 
