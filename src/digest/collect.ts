@@ -131,7 +131,10 @@ async function readSightings(services: Services, windows: readonly DigestWindow[
   return found;
 }
 
-/** Stores what a scheduled daily collection saw; without a stored sighting its digests keep their old baseline. */
+/**
+ * Stores what a scheduled daily collection saw. A store that refuses fails the collection (and the fire is retried):
+ * a digest that could not remember what it listed would list it again.
+ */
 async function saveSighting(
   services: Services,
   until: Date,
@@ -142,11 +145,6 @@ async function saveSighting(
   const id = `daily-${until.toISOString()}-${randomUUID().slice(0, 8)}`;
   const lateMs = services.config.digest.lateArrivalHours * 3_600_000;
   const sighting = sightingOf(id, until, lateMs, incidents, alerts);
-  try {
-    await services.stores.sightings.save(sighting);
-    return sighting;
-  } catch (err) {
-    services.log.warn({ err }, 'could not store the digest sighting; the next digest compares with the previous one');
-    return undefined;
-  }
+  await services.stores.sightings.save(sighting);
+  return sighting;
 }

@@ -105,18 +105,23 @@ export async function runFire(services: Services, fire: Fire, options: FireOptio
 
 /**
  * What a digest reports, for the log: the incidents listed as new and as updated (`id@lastUpdateDateTime`) and the
- * new alerts counted (ids); `undefined` for a digest without those lists.
+ * new alerts counted (ids), each list one space-separated text (a log line keeps at most 100 array items, and one
+ * search for an id finds the digest that reported it); `undefined` for a digest without those lists.
  */
-export function contentsOf(digest: DigestView): Record<string, unknown> | undefined {
+export function contentsOf(digest: DigestView): Record<string, string> | undefined {
   if (digest.kind !== 'daily') return undefined;
   const { incidents, newAlerts } = digest.view;
-  const listed = Array.isArray(incidents) ? incidents : undefined;
+  const listed = (change: 'new' | 'updated') =>
+    Array.isArray(incidents)
+      ? incidents
+          .filter((i) => i.change === change)
+          .map((i) => `${i.id}@${i.updatedAt ?? i.createdAt}`)
+          .join(' ')
+      : 'unavailable';
   return {
-    newIncidents: listed?.filter((i) => i.change === 'new').map((i) => i.id) ?? 'unavailable',
-    updatedIncidents:
-      listed?.filter((i) => i.change === 'updated').map((i) => `${i.id}@${i.updatedAt ?? i.createdAt}`) ??
-      'unavailable',
-    newAlerts: Array.isArray(newAlerts) ? newAlerts.map((a) => a.id) : 'unavailable',
+    newIncidents: listed('new'),
+    updatedIncidents: listed('updated'),
+    newAlerts: Array.isArray(newAlerts) ? newAlerts.map((a) => a.id).join(' ') : 'unavailable',
   };
 }
 

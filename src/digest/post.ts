@@ -31,10 +31,15 @@ export type PostOutcome =
   /** The post or the store failed; the watermark did not move, so the next digest lists the same items again. */
   | 'failed';
 
-/** What the post claim records. */
+/**
+ * What the post claim records. Once posted, also the window's end and what it reported: an instance that finishes
+ * a post another one made records what that post showed, not what a later collection saw.
+ */
 interface PostClaimData {
   phase: 'posting' | 'posted';
   activityId?: string;
+  until?: string;
+  seen?: SeenState;
 }
 
 /** The claim key of one subscription's post of the window that starts at its watermark. */
@@ -52,7 +57,7 @@ export interface ReadyDigest {
   /** What the subscriptions report after posting it (daily digests: their late-arrival baseline). */
   seen?: SeenState;
   /** What it lists, for the log (`fire.ts` `contentsOf`). */
-  contents?: Record<string, unknown>;
+  contents?: Record<string, string>;
 }
 
 /**
@@ -88,12 +93,18 @@ export async function postOnce(
       log.warn({ activityId: posted.activityId }, 'digest was posted by an instance that stopped before recording it');
     } else {
       const activityId = await messenger.post(subscription.conversationId, card);
-      posted = { phase: 'posted', activityId };
+      posted = {
+        phase: 'posted',
+        activityId,
+        until: window.until.toISOString(),
+        ...(digest.seen && { seen: digest.seen }),
+      };
       await stores.fires.claim<PostClaimData>(key, owner, leaseMs, services.now(), posted);
     }
+    const seen = posted.until ? posted.seen : digest.seen;
     await stores.subscriptions.markPosted(subscription.conversationId, subscription.kind, {
-      watermark: window.until.toISOString(),
-      ...(digest.seen ? { seen: digest.seen } : {}),
+      watermark: posted.until ?? window.until.toISOString(),
+      ...(seen ? { seen } : {}),
       slot,
       activityId: posted.activityId,
       at: services.now().toISOString(),
@@ -126,10 +137,12 @@ export async function postOnce(
 }
 
 /** The sizes of a digest's lists, for the info log line. */
-function countsOf(contents: Record<string, unknown> | undefined): Record<string, unknown> {
+function countsOf(contents: Record<string, string> | undefined): Record<string, unknown> {
   if (!contents) return {};
-  const counts: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(contents)) counts[name] = Array.isArray(value) ? value.length : value;
+  const counts: Record<string, number | string> = {};
+  for (const [name, value] of Object.entries(contents)) {
+    counts[name] = value === 'unavailable' ? value : value === '' ? 0 : value.split(' ').length;
+  }
   return { listed: counts };
 }
 

@@ -114,35 +114,61 @@ export function latestSlot(
   since: Date | undefined,
   now: Date,
 ): Pick<Fire, 'slot' | 'local'> | undefined {
-  const fields = parse(cron);
-  const hours = sortedNumbers(fields.hour);
-  const minutes = sortedNumbers(fields.minute);
-  const seconds = sortedNumbers(fields.second);
-  const days = createTask(dayCron(cron), () => undefined, { timezone: timeZone });
-  try {
-    const limit = Math.floor(now.getTime() / 1000) * 1000;
-    const floor = since?.getTime() ?? Number.NEGATIVE_INFINITY;
-    const today = zonedParts(limit, timeZone);
-    for (let back = 0; back <= MAX_DAYS_BACK; back++) {
-      const day = new Date(Date.UTC(today.year, today.month - 1, today.day - back));
-      const date = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() };
-      if (days.match(new Date(wallInstant(date, [12, 0, 0], timeZone)))) {
-        let upper: TimeOfDay | undefined = back === 0 ? [today.hour, today.minute, today.second] : [23, 59, 59];
-        while (upper) {
-          const time = latestTimeOfDay(hours, minutes, seconds, upper);
-          if (!time) break;
-          const at = wallInstant(date, time, timeZone);
-          if (at <= floor) return undefined;
-          if (at <= limit) return { slot: new Date(at), local: wallText(date, time) };
-          upper = secondBefore(time);
-        }
-      }
-      if (wallInstant(date, [0, 0, 0], timeZone) <= floor) return undefined;
+  const { hours, minutes, seconds, days } = compiled(cron, timeZone);
+  const limit = Math.floor(now.getTime() / 1000) * 1000;
+  const floor = since?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const today = zonedParts(limit, timeZone);
+  // Days before the one `since` falls on hold nothing later than `since`.
+  const first = Number.isFinite(floor) ? zonedParts(floor, timeZone) : undefined;
+  const firstDay = first ? Date.UTC(first.year, first.month - 1, first.day) : Number.NEGATIVE_INFINITY;
+  for (let back = 0; back <= MAX_DAYS_BACK; back++) {
+    const day = new Date(Date.UTC(today.year, today.month - 1, today.day - back));
+    if (day.getTime() < firstDay) return undefined;
+    const date = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() };
+    if (!days.match(new Date(wallInstant(date, [12, 0, 0], timeZone)))) continue;
+    let upper: TimeOfDay | undefined = back === 0 ? [today.hour, today.minute, today.second] : [23, 59, 59];
+    while (upper) {
+      const time = latestTimeOfDay(hours, minutes, seconds, upper);
+      if (!time) break;
+      const at = wallInstant(date, time, timeZone);
+      if (at <= floor) return undefined;
+      if (at <= limit) return { slot: new Date(at), local: wallText(date, time) };
+      upper = secondBefore(time);
     }
-    return undefined;
-  } finally {
-    void days.destroy();
   }
+  return undefined;
+}
+
+interface CompiledCron {
+  hours: number[];
+  minutes: number[];
+  seconds: number[];
+  /** node-cron's matcher of the cron's days (every time of day allowed). */
+  days: ReturnType<typeof createTask>;
+}
+
+/** Parsed crons by expression and time zone: the catch-up sweep asks for the same few every minute. */
+const compiledCrons = new Map<string, CompiledCron>();
+
+function compiled(cron: string, timeZone: string): CompiledCron {
+  const key = `${cron}|${timeZone}`;
+  let found = compiledCrons.get(key);
+  if (!found) {
+    const fields = parse(cron);
+    found = {
+      hours: sortedNumbers(fields.hour),
+      minutes: sortedNumbers(fields.minute),
+      seconds: sortedNumbers(fields.second),
+      // A task that is never started only matches; it holds no timer.
+      days: createTask(dayCron(cron), () => undefined, { timezone: timeZone }),
+    };
+    if (compiledCrons.size > 256) {
+      for (const old of compiledCrons.values()) void old.days.destroy();
+      compiledCrons.clear();
+    }
+    compiledCrons.set(key, found);
+  }
+  return found;
 }
 
 /** The day fields of a cron with every time of day allowed (`* * * <day of month> <month> <day of week>`). */

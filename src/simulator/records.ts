@@ -64,6 +64,8 @@ export interface AlertRecord {
   user: number;
   incident: IncidentRecord;
   created: number;
+  /** When it became visible in the APIs (its ingestion); absent = at `created`. */
+  visible?: number;
   firstActivity: number;
   lastUpdate: number;
   status: AlertStatus;
@@ -78,6 +80,8 @@ export interface AlertRecord {
 export interface IncidentRecord {
   id: number;
   created: number;
+  /** When it became visible in the APIs (with its first alert); absent = at `created`. */
+  visible?: number;
   /** Last change of the incident itself; the rendered time also counts its alerts. */
   updated: number;
   status: IncidentStatus;

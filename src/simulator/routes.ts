@@ -3,7 +3,7 @@
  * Defender for Endpoint API (`/api/...`, also `/api/v1.0/...`), same paths, bodies and error codes as the
  * real services. The HTTP server (`server.ts`) parses the request and writes the answer; this file decides it.
  */
-import { CONTROL_PROFILES, RBAC_GROUPS } from './catalog';
+import { CONTROL_PROFILES, GRAPH_SEVERITIES, RBAC_GROUPS } from './catalog';
 import { ApiError, notFound, type ServiceName } from './errors';
 import { DAY } from './lifecycle';
 import type { EntitySchema } from './odata';
@@ -212,27 +212,34 @@ function graph(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
   }
 }
 
-/** The filterable fields of an incident, without rendering its alerts. */
+/** The filterable fields of an incident (dates as epoch ms, which `$filter` compares as dates), cheaply. */
 function incidentRow(incident: IncidentRecord, ctx: RenderContext): Json {
-  const full = renderIncident({ ...incident, alerts: [] }, ctx);
-  let worst = 'unknown';
-  const order = ['unknown', 'informational', 'low', 'medium', 'high'];
+  let worst = 0;
   let updated = incident.updated;
   for (const a of incident.alerts) {
-    if (order.indexOf(a.severity) > order.indexOf(worst)) worst = a.severity;
+    worst = Math.max(worst, GRAPH_SEVERITIES.indexOf(a.severity));
     updated = Math.max(updated, a.lastUpdate);
   }
-  return { ...full, severity: worst, lastUpdateDateTime: iso(updated) };
+  return {
+    assignedTo: incident.assignedTo,
+    classification: incident.classification,
+    createdDateTime: incident.created,
+    determination: incident.determination,
+    lastUpdateDateTime: updated,
+    severity: GRAPH_SEVERITIES[worst],
+    status: incident.status,
+    tenantId: ctx.tenantId,
+  };
 }
 
-/** The filterable fields of a Graph alert, without evidence. */
+/** The filterable fields of a Graph alert, without evidence (dates as epoch ms). */
 function graphAlertRow(alert: AlertRecord): Json {
   return {
     assignedTo: alert.assignedTo,
     classification: alert.classification,
     determination: alert.determination,
-    createdDateTime: iso(alert.created),
-    lastUpdateDateTime: iso(alert.lastUpdate),
+    createdDateTime: alert.created,
+    lastUpdateDateTime: alert.lastUpdate,
     severity: alert.severity,
     serviceSource: alert.template.source === 'mde' ? 'microsoftDefenderForEndpoint' : 'microsoftDefenderForOffice365',
     status: alert.status,

@@ -394,9 +394,13 @@ export class SimulatedTenant {
     const first = incident?.alerts[0];
     const device = mail ? undefined : first?.device && rng.chance(0.85) ? first.device : rng.pick(this.alertable);
     const isNew = !incident;
-    incident ??= this.newIncident(at);
+    if (!incident) {
+      incident = this.newIncident(at);
+      incident.visible = visibleAt;
+    }
     const reopened = incident.status === 'resolved';
     const alert = this.newAlert(incident, template, device, at, rng);
+    alert.visible = visibleAt;
     // A reopened incident changed now, whenever its late alert was created.
     if (reopened) incident.updated = Math.max(incident.updated, visibleAt);
     if (isNew || reopened) this.planResolution(incident, visibleAt, rng);
@@ -570,7 +574,8 @@ export class SimulatedTenant {
     }
     const created = this.now() - Math.round(ago * MINUTE);
     const incident = this.newIncident(created);
-    for (let i = 0; i < count; i++) this.adminAlert(incident, input, created);
+    incident.visible = this.now();
+    for (let i = 0; i < count; i++) this.adminAlert(incident, input, created).visible = this.now();
     return renderIncident(incident, this.context(), true);
   }
 

@@ -18,6 +18,8 @@ const ENV = {
   DIGEST_DAILY_CRON: '*/10 * * * * *',
   DIGEST_CATCHUP_SECONDS: '2',
   DIGEST_FIRE_LEASE_SECONDS: '10',
+  // The "daily digest contents" lines name every incident a digest listed.
+  LOG_LEVEL: 'debug',
 };
 
 let simulator: RunningSimulator;
@@ -103,6 +105,65 @@ test('after a new incident is added to the simulator, the next digest lists it a
   for (const earlier of earlierNew) expect(listedNew).not.toContain(earlier);
   expect(next.text).not.toMatch(/First digest/);
   addedIncident = incident.displayName;
+});
+
+/** Adds an incident to the simulated tenant (`createdMinutesAgo`: a late one); returns its Graph form. */
+async function addIncident(body: Record<string, unknown>): Promise<{ id: string; createdDateTime: string }> {
+  const res = await fetch(`${simulator.url}/_simulator/incidents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; createdDateTime: string };
+}
+
+/** The "daily digest contents" log lines posted after `after` (epoch ms), oldest first. */
+function contentsSince(after: number): { newIncidents: string; updatedIncidents: string; time: number }[] {
+  return logLines(bot.logs(), 'daily digest contents').filter((l) => l.time > after);
+}
+
+/** The incident ids of a "digest contents" list (`id@lastUpdateDateTime …`). */
+const ids = (entries: string | undefined) => (entries ? entries.split(' ').map((e) => e.split('@')[0]) : []);
+
+test('an incident created before the last digest but visible only after it (ingestion delay) is listed new in the next digest, once', async () => {
+  const last = await waitForDigest(connector, 'daily', postedDigests(connector, 'daily').length + 1, 15_000);
+  const watermark = Date.parse((await store.subscriptions.get(CHANNEL_ID, 'daily'))!.watermark!);
+  expect(last).toBeDefined();
+  // Created 20 minutes ago, before the window of the next digest starts: a window on createdDateTime misses it.
+  const late = await addIncident({ severity: 'medium', createdMinutesAgo: 20 });
+  expect(Date.parse(late.createdDateTime)).toBeLessThan(watermark);
+  const addedAt = Date.now();
+  const count = postedDigests(connector, 'daily').length;
+  await waitForDigest(connector, 'daily', count + 2, 25_000);
+  const listings = contentsSince(addedAt);
+  expect(listings.filter((l) => ids(l.newIncidents).includes(late.id))).toHaveLength(1);
+  expect(listings.filter((l) => ids(l.updatedIncidents).includes(late.id))).toHaveLength(0);
+});
+
+test('a merged incident is never listed again; the incident it was merged into is listed as updated, once', async () => {
+  const from = await addIncident({ severity: 'low' });
+  const into = await addIncident({ severity: 'high' });
+  const count = postedDigests(connector, 'daily').length;
+  await waitForDigest(connector, 'daily', count + 1, 15_000);
+  await connector.waitFor(
+    () => contentsSince(0).some((l) => ids(l.newIncidents).includes(into.id)),
+    15_000,
+    'both incidents listed as new',
+  );
+  const res = await fetch(`${simulator.url}/_simulator/incidents/${from.id}/merge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ into: into.id }),
+  });
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ status: 'redirected', redirectIncidentId: into.id });
+  const mergedAt = Date.now();
+  await waitForDigest(connector, 'daily', postedDigests(connector, 'daily').length + 2, 25_000);
+  const listings = contentsSince(mergedAt);
+  const all = listings.flatMap((l) => [...ids(l.newIncidents), ...ids(l.updatedIncidents)]);
+  expect(all).not.toContain(from.id);
+  expect(listings.filter((l) => ids(l.updatedIncidents).includes(into.id))).toHaveLength(1);
 });
 
 test('digest daily posts what the next scheduled digest would show, as a reply, and does not move the watermark', async () => {

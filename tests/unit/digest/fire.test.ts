@@ -109,18 +109,24 @@ describe('watermarks move only after a post that succeeded', () => {
     await subscribeMany(services, 1);
     const subscription = (await stores.subscriptions.get('19:channel0@thread.tacv2', 'daily'))!;
     // Instance "a" posted (Teams answered with activity "a-1") and died before markPosted.
+    const seen = { incidents: { sighting: 'a-sighting' }, alerts: { sighting: 'a-sighting' } };
     await stores.fires.claim(postKey(subscription), 'a', 30_000, new Date('2025-06-02T08:00:01Z'), {
       phase: 'posted',
       activityId: 'a-1',
+      until: '2025-06-02T08:00:00.500Z',
+      seen,
     });
     const digest = { window: digestWindow('daily', undefined, clock.now()), card: { type: 'AdaptiveCard' } as never };
     expect(await postOnce(services, subscription, FIRE, digest, 30_000)).toBe('held');
     clock.advance(60_000); // "a"'s lease ran out
     expect(await postOnce(services, subscription, FIRE, digest, 30_000)).toBe('posted');
     expect(messenger.posts).toHaveLength(0);
+    // What "a" posted is recorded: its window's end and what it reported, not this later collection's.
     expect(await stores.subscriptions.get('19:channel0@thread.tacv2', 'daily')).toMatchObject({
       lastSlot: SLOT.toISOString(),
       lastActivityId: 'a-1',
+      watermark: '2025-06-02T08:00:00.500Z',
+      seen,
     });
     expect(await postOnce(services, subscription, FIRE, digest, 30_000)).toBe('alreadyPosted');
   });
