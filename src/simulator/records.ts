@@ -86,6 +86,17 @@ export interface IncidentRecord {
   determination: string;
   tags: readonly string[];
   alerts: AlertRecord[];
+  /** Set by `PATCH` (triage); seeded resolved incidents render a fixed text instead. */
+  resolvingComment?: string | null;
+  /** Added with `POST …/comments`, oldest first. */
+  comments?: IncidentComment[];
+}
+
+/** One Graph `alertComment` of an incident. */
+export interface IncidentComment {
+  comment: string;
+  createdByDisplayName: string;
+  created: number;
 }
 
 /** Machine action types the simulator creates. */
