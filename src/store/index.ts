@@ -6,6 +6,7 @@ import type { StoreConfig } from '../config';
 import { AuditLog } from './audit';
 import { Claims } from './claims';
 import { Conversations } from './conversations';
+import { PostedCards } from './postedCards';
 import type { RecordStore } from './records';
 import { RemediationRequests } from './requests';
 import { ScoreSnapshots } from './snapshots';
@@ -25,6 +26,8 @@ export interface Stores {
   fires: Claims;
   /** Click intents (one Defender action per intent). */
   intents: Claims;
+  /** Posted cards with incident rows, so a triage click can change one row for everyone. */
+  cards: PostedCards;
 }
 
 /** Builds the repositories over a record store. */
@@ -39,6 +42,7 @@ export function repositories(records: RecordStore): Stores {
     audit: new AuditLog(records),
     fires: new Claims(records, 'claims'),
     intents: new Claims(records, 'intents'),
+    cards: new PostedCards(records),
   };
 }
 

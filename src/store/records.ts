@@ -15,7 +15,8 @@ export type TableName =
   | 'trackers'
   | 'audit'
   | 'intents'
-  | 'claims';
+  | 'claims'
+  | 'cards';
 
 export const TABLES: readonly TableName[] = [
   'conversations',
@@ -26,6 +27,7 @@ export const TABLES: readonly TableName[] = [
   'audit',
   'intents',
   'claims',
+  'cards',
 ];
 
 /** A stored record and the ETag of its current version. */
