@@ -3,7 +3,14 @@
  * whenever a click replaces it; a click that replaces it with a card without incident rows (a scan's status card)
  * drops the copy, so a stale click never brings the old card back.
  */
-import { hasIncidentRows, incidentState, replaceIncidentState, type AdaptiveCard, type IncidentView } from '../cards';
+import {
+  hasIncidentRow,
+  hasIncidentRows,
+  incidentState,
+  replaceIncidentState,
+  type AdaptiveCard,
+  type IncidentView,
+} from '../cards';
 import { cardContext, type Services } from '../services';
 
 /** Keeps the copy of a card that was just sent (`sent`) or that replaced the card at `activityId` (`replaced`). */
@@ -18,19 +25,21 @@ export async function rememberCard(
   else if (how === 'replaced') await services.stores.cards.forget(conversationId, activityId);
 }
 
-/**
- * The card at `activityId` as posted, with the row of `incident` showing its state now (for everyone); `undefined`
- * when no copy of that card is kept or it has no row of the incident.
- */
+/** The card a change is shown on, or why it cannot be: no copy kept, no row of the incident, or no room. */
+export type Refreshed = { card: AdaptiveCard } | { missing: 'not kept' | 'no row' | 'too large' };
+
+/** The card at `activityId` as posted, with the row of `incident` showing its state now (for everyone). */
 export async function refreshedCard(
   services: Services,
   conversationId: string,
   activityId: string | undefined,
   incident: IncidentView,
-): Promise<AdaptiveCard | undefined> {
+): Promise<Refreshed> {
   const copy = activityId ? await services.stores.cards.get(conversationId, activityId) : undefined;
-  if (!copy) return undefined;
-  return replaceIncidentState(copy.card, incident.id, incidentState(cardContext(services), incident));
+  if (!copy) return { missing: 'not kept' };
+  if (!hasIncidentRow(copy.card, incident.id)) return { missing: 'no row' };
+  const card = replaceIncidentState(copy.card, incident.id, incidentState(cardContext(services), incident));
+  return card ? { card } : { missing: 'too large' };
 }
 
 /** The card at `activityId` as kept, unchanged; `undefined` when no copy is kept. */

@@ -152,14 +152,19 @@ async function answerOutcome(ctx: ClickContext, outcome: TriageOutcome): Promise
   const { services, click } = ctx;
   if (outcome.kind === 'refused') return refused(ctx, outcome.title, outcome.text);
   const incident = outcome.incident;
-  const card = incident && (await refreshedCard(services, click.conversation.id, click.cardActivityId, incident));
-  if (card && outcome.kind !== 'failed') {
+  const refreshed = incident && (await refreshedCard(services, click.conversation.id, click.cardActivityId, incident));
+  if (refreshed && 'card' in refreshed && outcome.kind !== 'failed') {
     // The row shows Defender's state to everyone; the clicker also reads what happened.
+    const card = refreshed.card;
     return { kind: 'replaceForAll', card, clickerCard: withNotice(card, outcome.notice) ?? card };
   }
-  if (incident && outcome.kind === 'changed') {
-    // A card Watchstander no longer keeps (older than its retention): the change stands; only the clicker sees it.
-    const notice = { ...outcome.notice, text: `${outcome.notice.text} (This older card stays as it was for others.)` };
+  if (incident && refreshed && 'missing' in refreshed && outcome.kind === 'changed') {
+    // The change stands; only the clicker sees it on its own card, and the card they clicked stays as it was.
+    const why =
+      refreshed.missing === 'too large'
+        ? 'This card is too full to show the change to the others.'
+        : 'This older card stays as it was for the others.';
+    const notice = { ...outcome.notice, text: `${outcome.notice.text} (${why})` };
     return clickerOnly(incidentCard(cardContext(services), { incident, notice }));
   }
   const tone = outcome.notice.tone === 'error' ? 'error' : 'warning';
@@ -179,10 +184,13 @@ async function showLater(ctx: ClickContext, outcome: TriageOutcome, answeredAt: 
     await afterAnswer(answeredAt);
     const conversationId = click.conversation.id;
     if (outcome.incident && outcome.kind !== 'failed') {
-      const card = await refreshedCard(services, conversationId, activityId, outcome.incident);
-      if (!card) return;
-      await services.messenger.update(conversationId, activityId, card);
-      await rememberCard(services, conversationId, activityId, card, 'replaced');
+      const refreshed = await refreshedCard(services, conversationId, activityId, outcome.incident);
+      if (!('card' in refreshed)) {
+        services.log.info({ activityId, missing: refreshed.missing }, 'a late triage outcome is not shown on its card');
+        return;
+      }
+      await services.messenger.update(conversationId, activityId, refreshed.card);
+      await rememberCard(services, conversationId, activityId, refreshed.card, 'replaced');
       return;
     }
     // Not kept with the notice: the next change rebuilds the card without it.

@@ -1,18 +1,17 @@
 /**
- * The part of an incident row that triage changes: its state line (status, verdict, age, owner, alerts), an optional
- * note, and its buttons — `Assign to me` or `Take over`, `Resolve…`, `Open in Defender` (SPEC §3).
+ * The part of an incident row that triage changes: its state line (status, verdict, age, owner, alerts) and its
+ * buttons — `Assign to me` or `Take over`, `Resolve…`, `Open in Defender` (SPEC §3).
  *
  * The state sits in a Container whose `id` names the incident, so a card posted earlier can have exactly that part
  * replaced after a change (`replaceIncidentState`) while every other row stays as the channel saw it. Cards with
- * incident rows are fitted `INCIDENT_CARD_HEADROOM` bytes under the Teams limit, so any later state of a row, and a
- * notice on top, still fits.
+ * incident rows are fitted `INCIDENT_CARD_HEADROOM` bytes under the Teams limit, so every row can be assigned or
+ * resolved later, with a notice on top, and still fit; a change that would not fit is refused, never sent.
  */
 import {
   actionSet,
   container,
   openUrl,
   subtleText,
-  textBlock,
   type AdaptiveCard,
   type CardButton,
   type CardElement,
@@ -23,7 +22,7 @@ import { MAX_CARD_BYTES, cardBytes } from './limits';
 import { defenderLink } from './links';
 import { noticeBlock } from './notice';
 import { OPEN_IN_DEFENDER } from './sections';
-import { statusLabel, toneColor } from './styles';
+import { statusLabel } from './styles';
 import { escapeText } from './text';
 import { executeAction } from './verbs';
 import type { CardContext, IncidentView, NoticeLine } from './views';
@@ -44,7 +43,6 @@ export const INCIDENT_CARD_HEADROOM = 2048;
 export const INCIDENT_CARD_BUDGET = MAX_CARD_BYTES - INCIDENT_CARD_HEADROOM;
 
 const STATE_ID_PREFIX = 'incident-state-';
-const NOTE_LENGTH = 200;
 
 const CLASSIFICATION_LABELS: Record<string, string> = {
   truePositive: 'True positive',
@@ -129,25 +127,18 @@ export function incidentFacts(ctx: CardContext, incident: IncidentView): string 
   ].join(' · ');
 }
 
-/** An incident's state: its facts, its note, its buttons, in one Container that names the incident. */
+/** An incident's state: its facts and its buttons, in one Container that names the incident. */
 export function incidentState(ctx: CardContext, incident: IncidentView): Container {
-  const note = incident.note;
   return container(
-    [
-      subtleText(incidentFacts(ctx, incident)),
-      ...(note
-        ? [
-            textBlock(escapeText(note.text, NOTE_LENGTH), {
-              size: 'Small',
-              color: toneColor(note.tone),
-              spacing: 'Small',
-            }),
-          ]
-        : []),
-      actionSet(incidentButtons(ctx, incident), { spacing: 'Small' }),
-    ],
+    [subtleText(incidentFacts(ctx, incident)), actionSet(incidentButtons(ctx, incident), { spacing: 'Small' })],
     { id: incidentStateId(incident.id), spacing: 'None' },
   );
+}
+
+/** True when a card has a row of incident `incidentId`. */
+export function hasIncidentRow(card: unknown, incidentId: string): boolean {
+  const id = incidentStateId(incidentId);
+  return visit(card, (node) => node.id === id);
 }
 
 /** True when a card has at least one incident row whose state can be replaced. */

@@ -16,6 +16,7 @@ export { SIMULATED_LABEL } from './frame';
 export { helpCard, hint } from './help';
 export { incidentsCard } from './incidents';
 export {
+  hasIncidentRow,
   hasIncidentRows,
   incidentState,
   INCIDENT_CARD_BUDGET,

@@ -141,8 +141,6 @@ export interface IncidentView {
   classification?: string;
   /** Graph `alertDetermination`; absent or `unknown` while not determined. */
   determination?: string;
-  /** A line under the row: a change on its way ("assigning to …"), or why the last one did not happen. */
-  note?: NoticeLine;
 }
 
 /** `show incidents [high|medium|low]`. */
