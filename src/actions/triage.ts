@@ -157,7 +157,7 @@ async function prepare(
   }
   const asking = await whoIsAsking(request);
   if ('problem' in asking) {
-    await record('refused', `Teams member lookup failed: ${asking.problem}`);
+    await record('refused', `Teams could not say who clicked: ${asking.problem}`);
     const text =
       `Teams could not say who you are (${asking.problem}), so nothing was changed: ` +
       'an incident is only ever given to the account Teams names, never to a name on a card.';

@@ -19,7 +19,7 @@ async function lookUp(context: TurnContext): Promise<string> {
   try {
     member = await TeamsInfo.getMember(context, from.id);
   } catch (error) {
-    throw new Error(`the Teams member lookup failed: ${failure(error)}`);
+    throw new Error(`the member lookup answered ${failure(error)}`);
   }
   const upn = typeof member?.userPrincipalName === 'string' ? member.userPrincipalName.trim() : '';
   if (!upn) throw new Error('Teams gave no user principal name for you');
@@ -31,10 +31,10 @@ async function lookUp(context: TurnContext): Promise<string> {
   return upn;
 }
 
-/** "HTTP 404 MemberNotFoundInConversation", without anything else of the error. */
+/** "HTTP 404 MemberNotFoundInConversation" (or "nothing" when no answer came), without anything else. */
 function failure(error: unknown): string {
   const e = error as { statusCode?: unknown; code?: unknown; message?: unknown };
   const status = typeof e?.statusCode === 'number' ? `HTTP ${e.statusCode}` : undefined;
   const code = typeof e?.code === 'string' && /^[A-Za-z]{1,60}$/.test(e.code) ? e.code : undefined;
-  return [status, code].filter(Boolean).join(' ') || 'no answer';
+  return [status, code].filter(Boolean).join(' ') || 'nothing';
 }

@@ -215,7 +215,7 @@ describe('Assign to me and Take over', () => {
 
   it('a failed member lookup refuses the click clearly and never falls back to anything on the card', async () => {
     const id = await postedIncidents();
-    lookupFails = 'the Teams member lookup failed: HTTP 404 MemberNotFoundInConversation';
+    lookupFails = 'the member lookup answered HTTP 404 MemberNotFoundInConversation';
     const outcome = await click('assignIncident', { incidentId: id });
     expect(outcome.kind).toBe('clickerOnly');
     expect(text(outcome)).toContain('Teams could not say who you are');
