@@ -185,6 +185,9 @@ async function prepare(
         await services.stores.intents
           .complete(key, owner, services.now())
           .catch((err: unknown) => services.log.warn({ err, key }, 'could not mark a triage claim done'));
+        // Given back once settled, so the intents table does not keep one record per incident ever triaged (a claim
+        // left by a restart meanwhile is taken over by the next click, see `heldBy`).
+        setTimeout(() => void releaseIntent(services, { key, owner }), TRIAGE_SETTLE_MS).unref();
       },
       async release() {
         if (!settled) await releaseIntent(services, { key, owner });
