@@ -594,7 +594,12 @@ fail('unexpected call: az ' + args.join(' '));
       expect(run(MSI, '--read-only').status).toBe(0);
       expect(posts()).toHaveLength(8);
       const all = run(MSI, '--dry-run').stdout;
-      for (const action of ['Machine.Scan', 'Machine.Isolate', 'Alert.ReadWrite.All', 'SecurityIncident.ReadWrite.All']) {
+      for (const action of [
+        'Machine.Scan',
+        'Machine.Isolate',
+        'Alert.ReadWrite.All',
+        'SecurityIncident.ReadWrite.All',
+      ]) {
         expect(all).toMatch(new RegExp(`to grant\\s+${action.replace(/\./g, '\\.')}\\s`));
       }
     });
