@@ -375,7 +375,7 @@ async function failed(services: Services, step: Prepared, error: unknown, before
   const reason = readableError(error);
   services.log.warn({ err: error }, 'incident triage failed');
   await auditStep(services, step, 'failed', reason, before?.displayName);
-  // A change whose answer was lost may still have been made (defender-api.md §11.14): say so, never "nothing".
+  // A change whose answer was lost (a reset or a timeout after sending) may still have been made: never say "nothing".
   const lost = error instanceof DefenderNetworkError && error.method !== 'GET';
   const text = lost
     ? `${reason} The change may have been made all the same: look at the incident again before trying once more.`

@@ -248,6 +248,20 @@ describe('Assign to me and Take over', () => {
     expect(text(outcome)).toContain('Microsoft Graph could not read the incident: incident not found.');
   });
 
+  it('a PATCH whose answer is lost is not called a failure that changed nothing', async () => {
+    const id = await postedIncidents();
+    sim.tenant.setFaults({ rules: [{ path: `/security/incidents/${id}$`, method: 'PATCH', kind: 'reset', count: 1 }] });
+    const outcome = await click('assignIncident', { incidentId: id });
+    expect(outcome.kind).toBe('clickerOnly');
+    expect(text(outcome)).toContain('The change may have been made all the same');
+    expect(text(outcome)).not.toContain('Nothing was changed');
+    const [entry] = await services.stores.audit.recent(1);
+    expect(entry).toMatchObject({ action: 'assign incident', outcome: 'failed', incidentId: id });
+    // The claim was given back: the next click reads Defender again and finishes the job.
+    const again = await click('assignIncident', { incidentId: id });
+    expect(text(again, 'clicker')).toContain('is now assigned to you');
+  });
+
   it('a click on a card Watchstander does not keep still assigns, and only the clicker sees the result', async () => {
     const id = await postedIncidents();
     const outcome = await click('assignIncident', { incidentId: id }, ANN, 'unknown-card');
