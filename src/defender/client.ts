@@ -49,7 +49,13 @@ import {
   type SecureScoreControlProfile,
   type Severity,
 } from './models';
-import { incidentCommentsSchema, OPEN_STATUSES, type IncidentChange, type IncidentComment } from './incidentTriage';
+import {
+  incidentCommentsSchema,
+  isValidVerdict,
+  OPEN_STATUSES,
+  type IncidentChange,
+  type IncidentComment,
+} from './incidentTriage';
 import { and, isoDate, or, queryString, quote, type QueryParams } from './odata';
 
 export type { RetryInfo, RetryOptions } from './http';
@@ -246,6 +252,19 @@ export class DefenderClient implements DefenderApi {
     const template = '/v1.0/security/incidents/{id}';
     const incidentId = this.incidentId(id, template, 'PATCH');
     const body = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+    if (
+      (change.classification !== undefined || change.determination !== undefined) &&
+      !isValidVerdict(change.classification ?? '', change.determination ?? '')
+    ) {
+      throw new InvalidArgumentError({
+        api: 'graph',
+        method: 'PATCH',
+        path: template,
+        argument: 'classification and determination',
+        value: `${change.classification}:${change.determination}`,
+        expected: 'a determination that goes with the classification, both given',
+      });
+    }
     if (Object.keys(body).length === 0) {
       throw new InvalidArgumentError({
         api: 'graph',

@@ -80,7 +80,7 @@ describe('incident triage requests', () => {
     );
   });
 
-  it('refuses a tampered incident id, an empty change and an empty comment before any request', async () => {
+  it('refuses a tampered incident id, an empty change, a wrong verdict and an empty comment before any request', async () => {
     api = await startFakeApi((_req, res) => json(res, 200, incident(1)));
     const client = clientFor(api);
     for (const id of ['../1', '1/comments', '', '1?x=', 'abc', '1'.repeat(21)]) {
@@ -91,6 +91,13 @@ describe('incident triage requests', () => {
       await expect(client.addIncidentComment(id, 'x')).rejects.toBeInstanceOf(InvalidArgumentError);
     }
     await expect(client.updateIncident('1', {})).rejects.toBeInstanceOf(InvalidArgumentError);
+    for (const change of [
+      { classification: 'falsePositive' as const, determination: 'malware' },
+      { classification: 'truePositive' as const },
+      { determination: 'clean' },
+    ]) {
+      await expect(client.updateIncident('1', change)).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
     await expect(client.addIncidentComment('1', ' ')).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(client.listIncidentsAssignedTo('')).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(api.requests).toHaveLength(0);
