@@ -15,7 +15,9 @@
 #   -g, --resource-group RG  read it from the outputs of the ARM deployment in RG instead
 #   -d, --deployment NAME    that deployment's name (default: Create-resources-for-bot, as in teamsapp.yml)
 #       --read-only          grant only the read permissions: no Machine.Scan, Machine.Isolate, Alert.ReadWrite.All,
-#                            so the Run antivirus scan / Start investigation / Approve (isolation) buttons get 403
+#                            SecurityIncident.ReadWrite.All, so the Run antivirus scan / Start investigation /
+#                            Approve (isolation) buttons and incident triage (Assign to me, Take over, Resolve…)
+#                            get 403; SecurityIncident.Read.All is enough to read incidents without triage
 #       --dry-run            show what would be granted, change nothing
 #   -h, --help
 #
@@ -33,6 +35,7 @@ GRAPH_URL='https://graph.microsoft.com/v1.0'
 
 # Application permissions, by resource. Keep in step with docs/permissions.md.
 GRAPH_ROLES=(SecurityIncident.Read.All SecurityAlert.Read.All SecurityEvents.Read.All)
+GRAPH_ACTION_ROLES=(SecurityIncident.ReadWrite.All)
 DEFENDER_READ_ROLES=(Machine.Read.All Alert.Read.All Score.Read.All SecurityRecommendation.Read.All RemediationTasks.Read.All)
 DEFENDER_ACTION_ROLES=(Machine.Scan Machine.Isolate Alert.ReadWrite.All)
 
@@ -180,10 +183,14 @@ grant() {
   done
 }
 
+graph_roles=("${GRAPH_ROLES[@]}")
 defender_roles=("${DEFENDER_READ_ROLES[@]}")
-if [[ "$read_only" == false ]]; then defender_roles+=("${DEFENDER_ACTION_ROLES[@]}"); fi
+if [[ "$read_only" == false ]]; then
+  graph_roles+=("${GRAPH_ACTION_ROLES[@]}")
+  defender_roles+=("${DEFENDER_ACTION_ROLES[@]}")
+fi
 
-grant "$GRAPH_APP_ID" 'Microsoft Graph' "${GRAPH_ROLES[@]}"
+grant "$GRAPH_APP_ID" 'Microsoft Graph' "${graph_roles[@]}"
 grant "$DEFENDER_APP_ID" 'WindowsDefenderATP' "${defender_roles[@]}"
 
 if [[ "$dry_run" == true ]]; then

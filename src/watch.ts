@@ -17,6 +17,7 @@ import { createServer, type Health } from './server';
 import type { Services } from './services';
 import { openStore } from './store';
 import { startSimulator, simulatorOptionsFromConfig, type RunningSimulator } from './simulator';
+import { rememberCard } from './actions/postedCards';
 import { ActionTracker } from './actions/tracker';
 
 /** What start-up needs besides the configuration (factories, so tests can swap the clock or the client). */
@@ -80,6 +81,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     seen: (conversation) => installations.seen(conversation),
     command: (request) => commands.handle(request),
     click: (click) => cards.handle(click),
+    cardSent: (conversationId, activityId, card) => rememberCard(services, conversationId, activityId, card, 'sent'),
   });
 
   let accepting = true;

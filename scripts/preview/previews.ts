@@ -23,6 +23,8 @@ export const PREVIEWS: readonly Preview[] = [
   { file: 'monthly-digest.png', title: 'Monthly digest', sample: 'monthly digest' },
   { file: 'pending-actions.png', title: 'Pending actions', sample: 'pending actions' },
   { file: 'incidents.png', title: 'Open incidents', sample: 'incidents' },
+  { file: 'my-incidents.png', title: 'My incidents', sample: 'my incidents' },
+  { file: 'resolve-form.png', title: 'Resolve form', sample: 'resolve form' },
   { file: 'devices.png', title: 'Devices with active alerts', sample: 'devices' },
   { file: 'device.png', title: 'Device card', sample: 'device' },
   { file: 'choose-device.png', title: 'Choose a device', sample: 'choose device' },

@@ -1,6 +1,6 @@
 /**
  * Writes the audit log: every click (allowed, refused, duplicate, invalid), every Defender request and result,
- * every approval decision — who, when, which device, what came of it.
+ * every approval decision — who, when, which device or incident, what came of it.
  */
 import type { Services } from '../services';
 import type { AuditOutcome } from '../store/audit';
@@ -15,6 +15,8 @@ export interface AuditFact {
   /** What was attempted: a click ("scan"), a Defender call ("runAntiVirusScan"), a decision ("approve"). */
   action: string;
   device?: { id: string; name?: string };
+  /** The incident a triage click or command was about. */
+  incident?: { id: string; title?: string };
   outcome: AuditOutcome;
   detail?: string;
   conversationId?: string;
@@ -29,6 +31,7 @@ export async function audit(services: Services, fact: AuditFact): Promise<void> 
     action: fact.action,
     deviceId: fact.device?.id,
     deviceName: fact.device?.name,
+    ...(fact.incident ? { incidentId: fact.incident.id, incidentTitle: fact.incident.title?.slice(0, 200) } : {}),
     outcome: fact.outcome,
     detail: fact.detail?.slice(0, 500),
     conversationId: fact.conversationId,

@@ -1,10 +1,12 @@
 /**
- * The `Comment` Defender records with every action the bot asks for: who asked (and who approved), from where.
+ * The `Comment` Defender records with every action the bot asks for (who asked, and who approved, from where), and
+ * the comment an incident keeps of a triage step.
  */
 import type { Person } from '../store/requests';
 
 const MAX_NAME = 100;
 const MAX_REASON = 300;
+const MAX_NOTE = 1000;
 
 /** A Teams user as the comment names them: "Ann Analyst (aad:6a1f…)". */
 export function commentPerson(person: Person): string {
@@ -23,6 +25,17 @@ export function defenderComment(
   const approved = approval ? ` and approved by ${commentPerson(approval.approver)}` : '';
   const reason = approval?.reason ? `; reason: ${clean(approval.reason, MAX_REASON)}` : '';
   return `${what} requested by ${commentPerson(requester)}${approved} from Microsoft Teams via Watchstander${reason}`;
+}
+
+/**
+ * The comment an incident keeps of a triage step, naming the person (Teams name and user principal name) and where it
+ * came from: "Resolved as True positive: Malware by Ann Analyst (ann@contoso.com) from Microsoft Teams via
+ * Watchstander. Comment: …".
+ */
+export function incidentComment(what: string, person: Person, principalName: string, note?: string): string {
+  const who = `${clean(person.name, MAX_NAME) || 'unknown user'} (${clean(principalName, 256)})`;
+  const comment = note ? clean(note, MAX_NOTE) : '';
+  return `${what} by ${who} from Microsoft Teams via Watchstander.${comment ? ` Comment: ${comment}` : ''}`;
 }
 
 /** Control characters out, spaces collapsed, length capped: the comment lands in Defender's audit trail. */

@@ -3,6 +3,7 @@
  * click runs nothing and is answered 400), then each verb authorizes, runs, records and answers with a card.
  */
 import { randomUUID } from 'node:crypto';
+import type { AdaptiveCard } from '../cards';
 import { InvalidCardAction, parseCardAction, type CardAction } from '../cards/verbs';
 import type { Services } from '../services';
 import type { ConversationRecord } from '../store/conversations';
@@ -15,11 +16,13 @@ import { investigate } from './investigate';
 import { requestIsolation, requestRelease } from './requestIsolation';
 import { scan } from './scan';
 import { showDevice } from './showDevice';
+import { rememberCard } from './postedCards';
 import { refusalCard } from './statusCards';
 import type { ActionTracker } from './tracker';
+import { closeResolveForm, openResolveForm, resolveFromForm, takeIncident } from './triageClicks';
 import type { Click, ClickOutcome } from './types';
 
-export type { Click, ClickOutcome } from './types';
+export type { Click, ClickOutcome, PrincipalLookup } from './types';
 
 /** Answers card clicks. */
 export class CardRouter {
@@ -44,7 +47,9 @@ export class CardRouter {
     try {
       await this.remember(click.conversation);
       const ctx: ClickContext = { services: this.services, tracker: this.tracker, names: this.names, click, deadline };
-      return await this.run(ctx, action);
+      const outcome = await this.run(ctx, action);
+      if (outcome.kind === 'replaceForAll') await this.keep(click, outcome.card);
+      return outcome;
     } catch (error) {
       const reference = randomUUID().slice(0, 8);
       this.services.log.error({ err: error, reference, verb: action.verb }, 'card action failed');
@@ -75,7 +80,25 @@ export class CardRouter {
         return decide(ctx, 'reject', action.data);
       case 'showDevice':
         return showDevice(ctx, action.data);
+      case 'assignIncident':
+        return takeIncident(ctx, 'assign', action.data);
+      case 'takeOverIncident':
+        return takeIncident(ctx, 'takeOver', action.data);
+      case 'resolveIncidentForm':
+        return openResolveForm(ctx, action.data);
+      case 'resolveIncident':
+        return resolveFromForm(ctx, action.data);
+      case 'closeResolveForm':
+        return closeResolveForm(ctx, action.data);
     }
+  }
+
+  /** The clicked card now shows `card` for everyone: its kept copy follows (or goes, without incident rows). */
+  private async keep(click: Click, card: AdaptiveCard): Promise<void> {
+    if (!click.cardActivityId) return;
+    await rememberCard(this.services, click.conversation.id, click.cardActivityId, card, 'replaced').catch(
+      (err: unknown) => this.services.log.warn({ err }, 'could not keep the copy of a changed card'),
+    );
   }
 
   /** A click that fails the card contract: recorded, answered 400, nothing else happens. */

@@ -20,6 +20,8 @@ export interface IntentData {
   requestId?: string;
   requestedBy: Person;
   requestedAt: string;
+  /** What the holder asks for, when the intent is not a tracked action (an incident's new owner, a verdict). */
+  target?: string;
 }
 
 /** `scan|<id>` for both scan types, `investigate|<id>`, `isolation-request|<id>` for isolation and release. */

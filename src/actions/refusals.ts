@@ -10,6 +10,9 @@ import type { TrackedOperation } from '../store/trackers';
 export const NOT_AN_OPERATOR =
   'Only security operators can run scans, start investigations or request isolation. ' +
   'An administrator can add you to SECURITY_OPERATORS.';
+export const NOT_A_TRIAGER =
+  'Only security operators can triage incidents (assign, take over, resolve). ' +
+  'An administrator can add you to SECURITY_OPERATORS.';
 export const NOT_AN_APPROVER =
   'Only security approvers can approve or reject remediation requests. ' +
   'An administrator can add you to SECURITY_APPROVERS.';

@@ -23,7 +23,9 @@ import type { ConversationRecord } from '../store/conversations';
 import type { Person } from '../store/requests';
 import { baseConversationId, commandText, conversationOf, personOf } from './activity';
 import { InboundAdapter } from './inbound';
+import { principalLookup } from './memberLookup';
 import { ReplyRetry } from './replyRetry';
+import { SentCards } from './sentCards';
 
 /** What the bot does with each kind of activity. */
 export interface BotHandlers {
@@ -37,6 +39,8 @@ export interface BotHandlers {
   command(request: CommandRequest): Promise<Reply>;
   /** An `Action.Execute` click. */
   click(click: Click): Promise<ClickOutcome>;
+  /** A card was sent (a reply or a post) and lives at `activityId` now. */
+  cardSent(conversationId: string, activityId: string, card: AdaptiveCard): Promise<void>;
 }
 
 /** The Bot Framework adapter for the configured identity (empty BOT_ID = local mode, no authentication). */
@@ -73,6 +77,9 @@ export function createTeamsApp(adapter: TeamsAdapter, config: Config, log: Logge
     removeRecipientMention: true,
     startTypingTimer: false,
   });
+  adapter.use(
+    new SentCards((conversationId, activityId, card) => handlers.cardSent(conversationId, activityId, card), log),
+  );
 
   const botWasAdded = (context: TurnContext) =>
     (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient?.id);
@@ -105,6 +112,7 @@ export function createTeamsApp(adapter: TeamsAdapter, config: Config, log: Logge
       text: commandText(context.activity),
       user: personOf(context.activity),
       conversation,
+      principalName: principalLookup(context),
     });
     const activity = reply.cards.length
       ? MessageFactory.carousel(
@@ -132,6 +140,7 @@ export function createTeamsApp(adapter: TeamsAdapter, config: Config, log: Logge
               user: personOf(context.activity),
               conversation: conversationOf(context.activity, new Date()),
               cardActivityId: context.activity.replyToId,
+              principalName: principalLookup(context),
             });
       await answerClick(context, outcome, log);
     },
@@ -180,11 +189,13 @@ async function answerClick(context: TurnContext, outcome: ClickOutcome, log: Log
       .updateActivity(update)
       .catch((err: unknown) => log.warn({ err }, 'could not replace the card for everyone'));
   }
+  // The clicker may see the card with a line for them alone (what their click did).
+  const answer = outcome.kind === 'replaceForAll' ? (outcome.clickerCard ?? outcome.card) : outcome.card;
   await context.sendActivity({
     type: ActivityTypes.InvokeResponse,
     value: {
       status: 200,
-      body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: outcome.card },
+      body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: answer },
     },
   });
 }

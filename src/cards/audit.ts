@@ -1,5 +1,5 @@
 /**
- * `show audit`: the latest audit entries (who did or was refused what, on which device) as a compact table.
+ * `show audit`: the latest audit entries (who did or was refused what, on which device or incident) as a table.
  */
 import { cardTitle, subtleText, table, textBlock, type AdaptiveCard, type TextBlock, type TextColor } from './elements';
 import { formatTime, toDate } from './format';
@@ -41,7 +41,7 @@ export function auditCard(ctx: CardContext, view: AuditView): AdaptiveCard {
         emptyText: 'Nothing recorded yet.',
         renderRows: (shown) => [
           table(
-            ['Time', 'User', 'Action', 'Device', 'Outcome'],
+            ['Time', 'User', 'Action', 'Device or incident', 'Outcome'],
             shown.map((e) => [
               formatTime(e.at, ctx),
               escapeOr(e.user, 'unknown', 60),

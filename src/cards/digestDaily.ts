@@ -19,7 +19,8 @@ import {
 import { toDate } from './format';
 import { adaptiveCard } from './frame';
 import { severityCounts } from './incidents';
-import { fitCard } from './limits';
+import { INCIDENT_CARD_BUDGET } from './incidentState';
+import { DEFAULT_MAX_ROWS, fitCard } from './limits';
 import { portalLink } from './links';
 import { deviceRow, incidentRow } from './rows';
 import { listBody, mapSection, noneLine, portalButtonRow, sectionOf } from './sections';
@@ -181,27 +182,31 @@ export function dailyDigestCard(ctx: CardContext, view: DailyDigestView): Adapti
     }),
   );
   const devices = mapSection(view.threatenedDevices, (list) => [...list].sort(byThreat));
-  return fitCard((maxRows) =>
-    adaptiveCard(ctx, [
-      ...digestHeader(ctx, 'daily', view.period),
-      sectionOf(
-        'Incidents created or updated',
-        incidents,
-        (summary) => incidentsBody(ctx, summary, maxRows),
-        (summary) => summary.sorted.length,
-      ),
-      sectionOf(
-        'New alerts',
-        alerts,
-        (sources) => alertsBody(ctx, sources, maxRows),
-        (sources) => sources.total,
-      ),
-      sectionOf(
-        'Devices with active threats',
-        devices,
-        (list) => devicesBody(ctx, list, maxRows),
-        (list) => list.length,
-      ),
-    ]),
+  return fitCard(
+    (maxRows) =>
+      adaptiveCard(ctx, [
+        ...digestHeader(ctx, 'daily', view.period),
+        sectionOf(
+          'Incidents created or updated',
+          incidents,
+          (summary) => incidentsBody(ctx, summary, maxRows),
+          (summary) => summary.sorted.length,
+        ),
+        sectionOf(
+          'New alerts',
+          alerts,
+          (sources) => alertsBody(ctx, sources, maxRows),
+          (sources) => sources.total,
+        ),
+        sectionOf(
+          'Devices with active threats',
+          devices,
+          (list) => devicesBody(ctx, list, maxRows),
+          (list) => list.length,
+        ),
+      ]),
+    DEFAULT_MAX_ROWS,
+    // Its incident rows change in place after triage: keep room for that.
+    INCIDENT_CARD_BUDGET,
   );
 }

@@ -117,8 +117,48 @@ export interface ChartElement extends ElementBase {
   [property: string]: unknown;
 }
 
+/** One choice of an `Input.ChoiceSet`. */
+export interface Choice {
+  title: string;
+  value: string;
+}
+
+/** `Input.ChoiceSet` (a drop-down unless `style` says otherwise); its value goes into the button's `data`. */
+export interface ChoiceSetInput extends ElementBase {
+  type: 'Input.ChoiceSet';
+  id: string;
+  label?: string;
+  choices: Choice[];
+  value?: string;
+  placeholder?: string;
+  isRequired?: boolean;
+  errorMessage?: string;
+  style?: 'compact' | 'expanded' | 'filtered';
+}
+
+/** `Input.Text`; its value goes into the button's `data`. */
+export interface TextInput extends ElementBase {
+  type: 'Input.Text';
+  id: string;
+  label?: string;
+  placeholder?: string;
+  value?: string;
+  maxLength?: number;
+  isMultiline?: boolean;
+  isRequired?: boolean;
+}
+
 /** Any element Watchstander puts in a card body. */
-export type CardElement = TextBlock | Container | ColumnSet | FactSet | ActionSet | Table | ChartElement;
+export type CardElement =
+  | TextBlock
+  | Container
+  | ColumnSet
+  | FactSet
+  | ActionSet
+  | Table
+  | ChartElement
+  | ChoiceSetInput
+  | TextInput;
 
 /** `Action.OpenUrl`. */
 export interface OpenUrlAction {

@@ -1,5 +1,6 @@
 /**
- * `help`: the commands, this conversation's subscriptions, and what the bot cannot do in the Action center.
+ * `help`: the commands, the incident buttons, this conversation's subscriptions, and what the bot cannot do in the
+ * Action center.
  */
 import {
   cardTitle,
@@ -26,7 +27,7 @@ export interface CommandHelp {
   main?: boolean;
 }
 
-/** The chat commands (SPEC §2, plus `show audit` and `scan`). */
+/** The chat commands (SPEC §2, plus `show audit`). */
 export const COMMANDS: readonly CommandHelp[] = [
   { usage: 'help', description: 'the commands, and what this conversation is subscribed to', main: true },
   {
@@ -35,7 +36,16 @@ export const COMMANDS: readonly CommandHelp[] = [
       'remediation requests awaiting approval, automated investigations pending approval, machine actions in progress',
     main: true,
   },
-  { usage: 'show incidents [high|medium|low]', description: 'open incidents, newest first', main: true },
+  {
+    usage: 'show incidents [high|medium|low]',
+    description: 'open incidents, newest first, with Assign to me / Take over, Resolve… and Open in Defender',
+    main: true,
+  },
+  { usage: 'show my incidents', description: 'the open incidents assigned to you' },
+  {
+    usage: 'assign <incident id> to me',
+    description: 'assigns that incident to you, as Assign to me does (operators)',
+  },
   { usage: 'show devices', description: 'devices with active alerts or high risk, with their buttons', main: true },
   {
     usage: 'scan <device name> [full]',
@@ -85,6 +95,13 @@ export function helpCard(ctx: CardContext, view: HelpView): AdaptiveCard {
       cardTitle('Watchstander commands'),
       subtleText(howToTalk(view.conversation, view.botName), { size: 'Default' }),
       commandFacts(COMMANDS),
+      section('Incidents', [
+        textBlock(
+          'Every incident row has **Assign to me** (or **Take over** when someone has it), **Resolve…** ' +
+            '(classification, determination and a comment) and **Open in Defender**. Only security operators can ' +
+            'triage; Defender records your name, and the row changes for everyone here.',
+        ),
+      ]),
       section('Subscriptions of this conversation', [subscriptionFacts(view.subscriptions)]),
       section('Action center', [
         textBlock(

@@ -1,10 +1,11 @@
 /**
- * `show incidents [high|medium|low]`: open incidents, newest first, with severity and a link each.
+ * `show incidents [high|medium|low]`: open incidents, newest first, with severity, owner and triage buttons each.
  */
 import { cardTitle, subtleText, type AdaptiveCard } from './elements';
 import { adaptiveCard } from './frame';
 import { toDate } from './format';
-import { fitCard } from './limits';
+import { INCIDENT_CARD_BUDGET } from './incidentState';
+import { DEFAULT_MAX_ROWS, fitCard } from './limits';
 import { portalLink } from './links';
 import { incidentRow } from './rows';
 import { listBody } from './sections';
@@ -33,17 +34,22 @@ export function incidentsCard(ctx: CardContext, view: IncidentsView): AdaptiveCa
   const incidents = [...view.incidents].sort(newestFirst);
   const total = view.total ?? incidents.length;
   const filter = view.filter ? `${severityLabel(view.filter).toLowerCase()} severity` : 'all severities';
-  return fitCard((maxRows) =>
-    adaptiveCard(ctx, [
-      cardTitle(`Open incidents — ${filter} (${total.toLocaleString('en-US')})`),
-      ...(incidents.length > 0 ? [subtleText(`Newest first · ${severityCounts(incidents)}`, { size: 'Default' })] : []),
-      ...listBody(incidents, {
-        maxRows: Math.min(maxRows, INCIDENT_ROWS),
-        total,
-        renderRows: (shown) => shown.map((i) => incidentRow(ctx, i)),
-        moreUrl: portalLink(ctx, { page: 'incidents' }),
-        emptyText: view.filter ? `No open ${filter} incident.` : 'No open incident.',
-      }),
-    ]),
+  return fitCard(
+    (maxRows) =>
+      adaptiveCard(ctx, [
+        cardTitle(`Open incidents — ${filter} (${total.toLocaleString('en-US')})`),
+        ...(incidents.length > 0
+          ? [subtleText(`Newest first · ${severityCounts(incidents)}`, { size: 'Default' })]
+          : []),
+        ...listBody(incidents, {
+          maxRows: Math.min(maxRows, INCIDENT_ROWS),
+          total,
+          renderRows: (shown) => shown.map((i) => incidentRow(ctx, i)),
+          moreUrl: portalLink(ctx, { page: 'incidents' }),
+          emptyText: view.filter ? `No open ${filter} incident.` : 'No open incident.',
+        }),
+      ]),
+    DEFAULT_MAX_ROWS,
+    INCIDENT_CARD_BUDGET,
   );
 }

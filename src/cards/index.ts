@@ -15,6 +15,18 @@ export type { AdaptiveCard } from './elements';
 export { SIMULATED_LABEL } from './frame';
 export { helpCard, hint } from './help';
 export { incidentsCard } from './incidents';
+export {
+  hasIncidentRow,
+  hasIncidentRows,
+  incidentState,
+  INCIDENT_CARD_BUDGET,
+  isOpenIncident,
+  replaceIncidentState,
+  TRIAGE_TITLES,
+  verdictLabel,
+  withNotice,
+} from './incidentState';
+export { incidentCard, myIncidentsCard, resolveFormCard, RESOLVE_INPUTS, verdictChoices } from './incidentTriage';
 export { assertCardSize, cardBytes, CardTooLargeError, MAX_CARD_BYTES } from './limits';
 export { defenderLink, portalLink, type PortalPage } from './links';
 export { noticeCard } from './notice';

@@ -47,21 +47,23 @@ export function fitList<T>(items: readonly T[], maxRows: number, total: number =
 
 /**
  * Builds the largest version of a card that fits: `build(maxRows)` with `preferredRows`, else the largest smaller
- * `maxRows` whose JSON is at most `MAX_CARD_BYTES` (binary search: a card grows with its rows).
+ * `maxRows` whose JSON is at most `maxBytes` (binary search: a card grows with its rows). A card that will be
+ * changed after it is sent (incident rows) asks for less than `MAX_CARD_BYTES`, to keep room for the change.
  */
 export function fitCard(
   build: (maxRows: number) => AdaptiveCard,
   preferredRows: number = DEFAULT_MAX_ROWS,
+  maxBytes: number = MAX_CARD_BYTES,
 ): AdaptiveCard {
   const preferred = build(preferredRows);
-  if (cardBytes(preferred) <= MAX_CARD_BYTES) return preferred;
+  if (cardBytes(preferred) <= maxBytes) return preferred;
   let low = 0;
   let high = preferredRows - 1;
   let best: AdaptiveCard | undefined;
   while (low <= high) {
     const rows = Math.floor((low + high) / 2);
     const card = build(rows);
-    if (cardBytes(card) <= MAX_CARD_BYTES) {
+    if (cardBytes(card) <= maxBytes) {
       best = card;
       low = rows + 1;
     } else {

@@ -1,13 +1,13 @@
 /**
- * List rows several cards share: a device with its buttons, an incident with its link, tables of machine actions
- * and of investigations waiting in the Action center.
+ * List rows several cards share: a device with its buttons, an incident with its triage buttons, tables of machine
+ * actions and of investigations waiting in the Action center.
  */
 import { deviceRowActions } from './deviceActions';
+import { incidentState } from './incidentState';
 import {
   column,
   columnSet,
   container,
-  openUrl,
   subtleText,
   table,
   textBlock,
@@ -17,8 +17,7 @@ import {
   type TextColor,
 } from './elements';
 import { ACTION_CENTER_EXPIRY_DAYS, addDays, formatAge, formatNumber, formatTimeLeft, plural } from './format';
-import { defenderLink } from './links';
-import { badge, listRow, OPEN_IN_DEFENDER } from './sections';
+import { badge, listRow } from './sections';
 import { machineActionLabel, riskColor, severityColor, severityLabel, statusColor, statusLabel } from './styles';
 import { escapeOr, escapeText } from './text';
 import type {
@@ -66,19 +65,14 @@ export function deviceRow(ctx: CardContext, device: DeviceView): Container {
   );
 }
 
-/** An incident: severity badge, title, status · age · assignee · alerts, and `Open in Defender`. */
+/**
+ * An incident: severity badge, title, and its state (status · verdict · age · owner · alerts, then `Assign to me` or
+ * `Take over`, `Resolve…` and `Open in Defender`), which triage replaces in place (see `incidentState.ts`).
+ */
 export function incidentRow(ctx: CardContext, incident: IncidentView, prefix = ''): CardElement {
-  const facts = [
-    statusLabel(incident.status || 'unknown'),
-    `created ${formatAge(incident.createdAt, ctx.now)}`,
-    ...(incident.updatedAt ? [`updated ${formatAge(incident.updatedAt, ctx.now)}`] : []),
-    incident.assignedTo ? `assigned to ${escapeText(incident.assignedTo, 60)}` : 'unassigned',
-    plural(incident.alertCount, 'alert'),
-  ];
   const title = textBlock(`${prefix}${escapeOr(incident.title, '(untitled incident)', 150)}`);
-  return listRow([title, subtleText(facts.join(' · '))], {
+  return listRow([title, incidentState(ctx, incident)], {
     badge: badge(severityLabel(incident.severity).toUpperCase(), severityColor(incident.severity)),
-    buttons: [openUrl(OPEN_IN_DEFENDER, defenderLink(ctx, incident.webUrl, { page: 'incident', id: incident.id }))],
   });
 }
 

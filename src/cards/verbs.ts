@@ -6,9 +6,17 @@
  * (unknown verb, a device id that is not 40 hex characters, missing or extra fields, huge strings) runs nothing.
  */
 import { z } from 'zod';
+import { CLASSIFICATIONS, DETERMINATIONS } from '../defender/incidentTriage';
 
 const deviceId = z.string().regex(/^[0-9a-f]{40}$/, 'a device id is 40 hexadecimal characters');
 const requestId = z.string().regex(/^[0-9a-z]{8,40}$/, 'a request id is 8-40 lowercase letters and digits');
+const incidentId = z.string().regex(/^\d{1,20}$/, 'an incident id is 1-20 digits');
+
+/** Most characters of the comment typed into the Resolve form. */
+export const MAX_RESOLVE_COMMENT = 800;
+
+/** Every `classification:determination` the Resolve form offers, e.g. `truePositive:malware`. */
+export const VERDICTS: readonly string[] = CLASSIFICATIONS.flatMap((c) => DETERMINATIONS[c].map((d) => `${c}:${d}`));
 
 /** Every verb a Watchstander card can send, with the `data` it carries. */
 export const cardActionSchemas = {
@@ -26,6 +34,25 @@ export const cardActionSchemas = {
   reject: z.object({ requestId }).strict(),
   /** Show one device's card (from a list of devices that matched a name). */
   showDevice: z.object({ deviceId }).strict(),
+  /** Assign to me (an unassigned incident). */
+  assignIncident: z.object({ incidentId }).strict(),
+  /** Take over (an incident someone already has). */
+  takeOverIncident: z.object({ incidentId }).strict(),
+  /** Resolve…: the small form, shown to the clicker only. */
+  resolveIncidentForm: z.object({ incidentId }).strict(),
+  /** Resolve incident (the form's button; the form's inputs come with it, empty when left blank). */
+  resolveIncident: z
+    .object({
+      incidentId,
+      verdict: z.union([z.enum(VERDICTS as [string, ...string[]]), z.literal('')]).optional(),
+      comment: z
+        .string()
+        .max(MAX_RESOLVE_COMMENT, `a comment has at most ${MAX_RESOLVE_COMMENT} characters`)
+        .optional(),
+    })
+    .strict(),
+  /** Cancel on the Resolve form: the card as it was. */
+  closeResolveForm: z.object({ incidentId }).strict(),
 } as const;
 
 /** A card verb. */

@@ -137,6 +137,10 @@ export interface IncidentView {
   alertCount: number;
   /** `incidentWebUrl` from Graph; used only if it is an https URL on the portal host. */
   webUrl?: string;
+  /** Graph `alertClassification`; absent or `unknown` while not classified. */
+  classification?: string;
+  /** Graph `alertDetermination`; absent or `unknown` while not determined. */
+  determination?: string;
 }
 
 /** `show incidents [high|medium|low]`. */
@@ -146,6 +150,31 @@ export interface IncidentsView {
   incidents: IncidentView[];
   /** How many open incidents matched in total when `incidents` is already a cut of them. */
   total?: number;
+}
+
+/** `show my incidents`: the open incidents assigned to the person asking. */
+export interface MyIncidentsView {
+  /** The asker's user principal name, as Teams gave it. */
+  owner: string;
+  incidents: IncidentView[];
+}
+
+/** One incident on its own card (the answer to `assign <incident id> to me`). */
+export interface IncidentCardView {
+  incident: IncidentView;
+  /** What just happened, above the row. */
+  notice?: NoticeLine;
+}
+
+/** The Resolve form of one incident, shown only to the person who clicked Resolve…. */
+export interface ResolveFormView {
+  incident: Pick<IncidentView, 'id' | 'title' | 'severity' | 'status' | 'assignedTo'>;
+  /** A problem with what was sent ("choose a classification"), above the form. */
+  notice?: NoticeLine;
+  /** The `classification:determination` chosen before, to keep it selected. */
+  verdict?: string;
+  /** The comment typed before. */
+  comment?: string;
 }
 
 /** An incident in a digest, told apart as new or updated since the last digest. */
@@ -420,8 +449,9 @@ export interface AuditEntryView {
   at: IsoDate;
   /** Teams display name. */
   user: string;
-  /** What was asked, e.g. "scan", "approve". */
+  /** What was asked, e.g. "scan", "approve", "assign incident". */
   action: string;
+  /** The device, or the incident ("Incident 42"), it was about. */
   deviceName?: string;
   /** `succeeded`, `requested`, `refused`, `failed`, … */
   outcome: string;

@@ -31,7 +31,7 @@ export async function auditLog(services: Services, request: CommandRequest): Pro
           at: e.at,
           user: e.userName,
           action: e.action,
-          deviceName: e.deviceName ?? e.deviceId,
+          deviceName: e.deviceName ?? e.deviceId ?? (e.incidentId ? `Incident ${e.incidentId}` : undefined),
           outcome: e.outcome,
           detail: e.detail,
         })),

@@ -3,11 +3,13 @@
  */
 import { noticeCard } from '../cards';
 import { cardContext, type Services } from '../services';
+import { assignCommand } from './assignIncident';
 import { auditLog } from './audit';
 import { devices } from './devices';
 import { digestNow } from './digest';
 import { help } from './help';
 import { incidents } from './incidents';
+import { myIncidents } from './myIncidents';
 import { parseCommand } from './parse';
 import { pendingActions } from './pendingActions';
 import { scanCommand } from './scan';
@@ -47,6 +49,10 @@ export class CommandRouter {
         return scanCommand(services, command.device, command.full);
       case 'audit':
         return auditLog(services, request);
+      case 'myIncidents':
+        return myIncidents(services, request);
+      case 'assignIncident':
+        return assignCommand(services, request, command.incidentId);
       case 'unknown':
         if (command.problem) {
           return { cards: [noticeCard(cardContext(services), { tone: 'warning', text: command.problem })] };

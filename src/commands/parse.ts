@@ -16,6 +16,8 @@ export type Command =
   | { name: 'unsubscribe'; kind: DigestKind }
   | { name: 'scan'; device: string; full: boolean }
   | { name: 'audit' }
+  | { name: 'myIncidents' }
+  | { name: 'assignIncident'; incidentId: string }
   | { name: 'unknown'; text: string; problem?: string };
 
 const KIND = '(daily|weekly|monthly)';
@@ -33,6 +35,17 @@ export function parseCommand(raw: string): Command {
   if (lower === 'show devices') return { name: 'devices' };
   if (lower === 'secure score') return { name: 'secureScore' };
   if (lower === 'show audit') return { name: 'audit' };
+  if (lower === 'show my incidents') return { name: 'myIncidents' };
+  if ((m = /^assign (\S+) to me$/.exec(lower))) {
+    // Only what Graph calls an incident id: digits, nothing a crafted id could smuggle into a URL.
+    if (/^\d{1,20}$/.test(m[1])) return { name: 'assignIncident', incidentId: m[1] };
+    const shown = m[1].slice(0, 40);
+    return {
+      name: 'unknown',
+      text,
+      problem: `"${shown}" is not an incident id: use its number, e.g. "assign 1042 to me"`,
+    };
+  }
   if ((m = new RegExp(`^digest ${KIND}$`).exec(lower))) return { name: 'digest', kind: m[1] as DigestKind };
   if ((m = new RegExp(`^unsubscribe ${KIND}$`).exec(lower))) return { name: 'unsubscribe', kind: m[1] as DigestKind };
   if ((m = new RegExp(`^subscribe ${KIND}(?: at (\\S+))?$`).exec(lower))) {

@@ -1,6 +1,7 @@
 /**
  * What a chat command receives and answers, independent of Teams.
  */
+import type { PrincipalLookup } from '../actions/types';
 import type { AdaptiveCard } from '../cards';
 import type { ConversationRecord } from '../store/conversations';
 import type { Person } from '../store/requests';
@@ -10,6 +11,8 @@ export interface CommandRequest {
   text: string;
   user: Person;
   conversation: ConversationRecord;
+  /** Who asked, as Teams knows them; absent where Teams cannot be asked. */
+  principalName?: PrincipalLookup;
 }
 
 /** The answer to a message: cards (and/or a short text) sent as a reply. */

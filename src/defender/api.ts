@@ -19,6 +19,7 @@ import type {
   SecureScoreControlProfile,
   Severity,
 } from './models';
+import type { IncidentChange, IncidentComment } from './incidentTriage';
 
 /** Which of the two APIs a request goes to. */
 export type ApiName = 'graph' | 'defender';
@@ -60,6 +61,10 @@ export interface DefenderApi {
   streamIncidents(query?: IncidentQuery): PageStream<Incident>;
   listAlertsV2(options?: ListOptions & { createdSince?: Date }): Promise<GraphAlert[]>;
   streamAlertsV2(options?: ListOptions & { createdSince?: Date }): PageStream<GraphAlert>;
+  getIncident(id: string, options?: { expandAlerts?: boolean }): Promise<Incident>;
+  listIncidentsAssignedTo(assignee: string, options?: { limit?: number }): Promise<Incident[]>;
+  updateIncident(id: string, change: IncidentChange): Promise<Incident>;
+  addIncidentComment(id: string, comment: string): Promise<IncidentComment[]>;
   listSecureScores(days: number): Promise<SecureScore[]>;
   listSecureScoreControlProfiles(options?: ListOptions): Promise<SecureScoreControlProfile[]>;
 

@@ -49,7 +49,14 @@ import {
   type SecureScoreControlProfile,
   type Severity,
 } from './models';
-import { and, isoDate, queryString, quote, type QueryParams } from './odata';
+import {
+  incidentCommentsSchema,
+  isValidVerdict,
+  OPEN_STATUSES,
+  type IncidentChange,
+  type IncidentComment,
+} from './incidentTriage';
+import { and, isoDate, or, queryString, quote, type QueryParams } from './odata';
 
 export type { RetryInfo, RetryOptions } from './http';
 export type { RequestStats } from './middleware';
@@ -105,6 +112,7 @@ const PREFER_UNKNOWN_ENUMS = { Prefer: 'include-unknown-enum-members' };
 const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'informational', 'unknown'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INVESTIGATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const INCIDENT_ID = /^\d{1,20}$/;
 const MAX_COMMENT = 2000;
 
 /** The Graph security and Defender for Endpoint API client. */
@@ -195,6 +203,92 @@ export class DefenderClient implements DefenderApi {
       headers: PREFER_UNKNOWN_ENUMS,
       parallelPages: true,
     });
+  }
+
+  // ---- Microsoft Graph security v1.0: incident triage -----------------------------------------------------------
+
+  /** One incident by its id, with its alerts when `expandAlerts`. */
+  async getIncident(id: string, options: { expandAlerts?: boolean } = {}): Promise<Incident> {
+    const incidentId = this.incidentId(id, '/v1.0/security/incidents/{id}', 'GET');
+    const query = queryString({ $expand: options.expandAlerts ? 'alerts' : undefined });
+    const url = `${this.endpoints.graph}/v1.0/security/incidents/${encodeURIComponent(incidentId)}${query}`;
+    const answer = (await this.getText('graph', url, PREFER_UNKNOWN_ENUMS))!;
+    const request = describe('graph', 'GET', url);
+    return parseOne(request, parseJson(request, answer.status, answer.text), incidentSchema);
+  }
+
+  /** Open incidents (active, in progress, awaiting action) whose `assignedTo` is `assignee`, newest first. */
+  async listIncidentsAssignedTo(assignee: string, options: { limit?: number } = {}): Promise<Incident[]> {
+    const path = '/v1.0/security/incidents';
+    if (typeof assignee !== 'string' || !assignee.trim() || assignee.length > 256) {
+      throw new InvalidArgumentError({
+        api: 'graph',
+        method: 'GET',
+        path,
+        argument: 'assignee',
+        value: assignee,
+        expected: 'a user principal name of at most 256 characters',
+      });
+    }
+    const filter = and(
+      `assignedTo eq ${quote(assignee)}`,
+      or(...OPEN_STATUSES.map((status) => `status eq ${quote(status)}`)),
+    );
+    return collect(
+      this.pages({
+        api: 'graph',
+        path,
+        params: { $top: PAGE_SIZE.incidents, $filter: filter, $expand: 'alerts' },
+        schema: incidentSchema,
+        limit: options.limit,
+        headers: PREFER_UNKNOWN_ENUMS,
+        parallelPages: true,
+      }),
+    );
+  }
+
+  /** Changes an incident (owner, status, classification and determination, resolving comment); answers it changed. */
+  async updateIncident(id: string, change: IncidentChange): Promise<Incident> {
+    const template = '/v1.0/security/incidents/{id}';
+    const incidentId = this.incidentId(id, template, 'PATCH');
+    const body = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+    if (
+      (change.classification !== undefined || change.determination !== undefined) &&
+      !isValidVerdict(change.classification ?? '', change.determination ?? '')
+    ) {
+      throw new InvalidArgumentError({
+        api: 'graph',
+        method: 'PATCH',
+        path: template,
+        argument: 'classification and determination',
+        value: `${change.classification}:${change.determination}`,
+        expected: 'a determination that goes with the classification, both given',
+      });
+    }
+    if (Object.keys(body).length === 0) {
+      throw new InvalidArgumentError({
+        api: 'graph',
+        method: 'PATCH',
+        path: template,
+        argument: 'change',
+        value: change,
+        expected: 'at least one field to change',
+      });
+    }
+    const path = `/v1.0/security/incidents/${encodeURIComponent(incidentId)}`;
+    return this.write('graph', 'PATCH', path, body, incidentSchema);
+  }
+
+  /** Adds a comment to an incident; answers the incident's comments. */
+  async addIncidentComment(id: string, comment: string): Promise<IncidentComment[]> {
+    const template = '/v1.0/security/incidents/{id}/comments';
+    const incidentId = this.incidentId(id, template, 'POST');
+    const body = {
+      '@odata.type': 'microsoft.graph.security.alertComment',
+      comment: this.comment(comment, template, 'graph'),
+    };
+    const path = `/v1.0/security/incidents/${encodeURIComponent(incidentId)}/comments`;
+    return this.write('graph', 'POST', path, body, incidentCommentsSchema);
   }
 
   /** The daily Secure Score records of the last `days` days (1-90), newest first. */
@@ -551,6 +645,23 @@ export class DefenderClient implements DefenderApi {
     return parseOne(request, parseJson(request, response.status, response.text), schema);
   }
 
+  /** Sends a change (POST or PATCH) and parses the 2xx answer; any other answer is a typed error. */
+  private async write<T>(
+    api: ApiName,
+    method: 'POST' | 'PATCH',
+    path: string,
+    body: Record<string, unknown>,
+    schema: Schema<T>,
+  ): Promise<T> {
+    const url = this.endpoints[api] + path;
+    const request = describe(api, method, url);
+    const response = await this.http.send({ api, method, url, body, headers: PREFER_UNKNOWN_ENUMS });
+    if (response.status < 200 || response.status > 299) {
+      throw errorFromResponse(request, response.status, response.headers, response.text);
+    }
+    return parseOne(request, parseJson(request, response.status, response.text), schema);
+  }
+
   /** GETs a JSON body. */
   private async getJson(api: ApiName, url: string): Promise<unknown> {
     const answer = (await this.getText(api, url))!;
@@ -589,10 +700,24 @@ export class DefenderClient implements DefenderApi {
     return parsed.data;
   }
 
-  private comment(comment: string, template: string): string {
+  private incidentId(id: string, template: string, method: 'GET' | 'POST' | 'PATCH'): string {
+    if (typeof id !== 'string' || !INCIDENT_ID.test(id)) {
+      throw new InvalidArgumentError({
+        api: 'graph',
+        method,
+        path: template,
+        argument: 'incident id',
+        value: id,
+        expected: 'digits only',
+      });
+    }
+    return id;
+  }
+
+  private comment(comment: string, template: string, api: ApiName = 'defender'): string {
     if (typeof comment !== 'string' || !comment.trim() || comment.length > MAX_COMMENT) {
       throw new InvalidArgumentError({
-        api: 'defender',
+        api,
         method: 'POST',
         path: template,
         argument: 'comment',

@@ -130,7 +130,8 @@ export class DefenderApiError extends Error {
     }
     if (status >= 500) return `the service is unavailable (HTTP ${status}${code ? ` ${code}` : ''}); try again later`;
     if (status >= 300 && status < 400) return `unexpected redirect (HTTP ${status}); check the endpoint setting`;
-    const detail = this.serverMessage ? `: ${this.serverMessage}` : '';
+    // The sentence ends with its own period: Graph's messages bring one.
+    const detail = this.serverMessage ? `: ${this.serverMessage.replace(/\.+$/, '')}` : '';
     if (status === 400) return `the request was rejected${code ? ` (${code})` : ''}${detail}`;
     return `HTTP ${status}${code ? ` ${code}` : ''}${detail}`;
   }

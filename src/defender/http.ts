@@ -7,8 +7,8 @@
  * credential ignores per-request scopes. Plain `http://` endpoints (the simulated tenant on loopback) get no token.
  *
  * Retries: `RetryHandler` retries 429, 503 and 504 honouring `Retry-After`. GETs are retried on all three; POSTs
- * (machine actions) only on 429, where the service refused the request, because after a 503 or 504 the action may
- * already exist. A `Retry-After` longer than `maxDelaySeconds` is not waited out: the error says when to retry.
+ * (machine actions) and PATCHes (incident triage) only on 429, where the service refused the request, because after
+ * a 503 or 504 the change may already be made. A `Retry-After` longer than `maxDelaySeconds` is not waited out: the error says when to retry.
  */
 import type { TokenCredential } from '@azure/identity';
 import {
@@ -76,7 +76,7 @@ export interface RetryInfo {
 /** One API call; `url` is absolute and already encoded. */
 export interface ApiRequest {
   api: ApiName;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   url: string;
   body?: unknown;
   headers?: Record<string, string>;
@@ -156,7 +156,11 @@ export class ApiHttpClient {
       .middlewareOptions(middlewareOptions);
     try {
       const response: Response =
-        request.method === 'POST' ? await builder.post(request.body ?? {}) : await builder.get();
+        request.method === 'POST'
+          ? await builder.post(request.body ?? {})
+          : request.method === 'PATCH'
+            ? await builder.patch(request.body ?? {})
+            : await builder.get();
       return { status: response.status, headers: response.headers, text: target.body ?? (await response.text()) };
     } catch (error) {
       // GraphRequest wraps chain errors in a GraphError; the typed failure was kept on the request options.

@@ -9,7 +9,7 @@ import type { ApiName } from './api';
 /** One endpoint and the application permission it needs. */
 export interface EndpointPermission {
   api: ApiName;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Path template; `{id}` stands for one path segment. */
   path: string;
   /** Application permission (app role) the Entra app registration needs, with admin consent. */
@@ -35,6 +35,30 @@ export const ENDPOINT_PERMISSIONS: readonly EndpointPermission[] = [
     path: '/v1.0/security/incidents',
     permission: 'SecurityIncident.Read.All',
     operation: 'list incidents',
+  },
+  {
+    api: 'graph',
+    method: 'GET',
+    path: '/v1.0/security/incidents/{id}',
+    permission: 'SecurityIncident.Read.All',
+    operation: 'read the incident',
+    notFound: 'incident not found',
+  },
+  {
+    api: 'graph',
+    method: 'PATCH',
+    path: '/v1.0/security/incidents/{id}',
+    permission: 'SecurityIncident.ReadWrite.All',
+    operation: 'update the incident',
+    notFound: 'incident not found',
+  },
+  {
+    api: 'graph',
+    method: 'POST',
+    path: '/v1.0/security/incidents/{id}/comments',
+    permission: 'SecurityIncident.ReadWrite.All',
+    operation: 'comment on the incident',
+    notFound: 'incident not found',
   },
   {
     api: 'graph',

@@ -94,6 +94,17 @@ export interface IncidentRecord {
   redirectTo?: IncidentRecord;
   /** Its name before the merge moved its alerts away. */
   nameBeforeMerge?: string;
+  /** Set by `PATCH` (triage); seeded resolved incidents render a fixed text instead. */
+  resolvingComment?: string | null;
+  /** Added with `POST …/comments`, oldest first. */
+  comments?: IncidentComment[];
+}
+
+/** One Graph `alertComment` of an incident. */
+export interface IncidentComment {
+  comment: string;
+  createdByDisplayName: string;
+  created: number;
 }
 
 /** Machine action types the simulator creates. */

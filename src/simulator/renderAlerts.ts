@@ -5,7 +5,7 @@
 import { CATEGORY_NAMES, DNS_SUFFIX, GRAPH_SEVERITIES, RBAC_GROUPS, USERS } from './catalog';
 import { investigationStateAt, riskScoreAt } from './lifecycle';
 import { Rng, streamId } from './random';
-import type { AlertRecord, IncidentRecord } from './records';
+import type { AlertRecord, IncidentComment, IncidentRecord } from './records';
 import {
   PORTAL,
   aadDeviceIdOf,
@@ -360,6 +360,16 @@ export function incidentName(incident: IncidentRecord): string {
   return `Multi-stage incident involving ${categories.slice(0, 3).map(label).join(' & ')} ${where}`;
 }
 
+/** Graph `alertComment`. */
+export function renderIncidentComment(comment: IncidentComment): Json {
+  return {
+    '@odata.type': '#microsoft.graph.security.alertComment',
+    comment: comment.comment,
+    createdByDisplayName: comment.createdByDisplayName,
+    createdDateTime: iso(comment.created),
+  };
+}
+
 /** Graph `security/incidents` incident; `alerts` only with `$expand=alerts`. */
 export function renderIncident(incident: IncidentRecord, ctx: RenderContext, expandAlerts = false): Json {
   let worst = 0;
@@ -385,9 +395,14 @@ export function renderIncident(incident: IncidentRecord, ctx: RenderContext, exp
     severity: GRAPH_SEVERITIES[worst],
     customTags: incident.tags,
     systemTags: [],
-    comments: [],
+    comments: (incident.comments ?? []).map(renderIncidentComment),
     summary: null,
-    resolvingComment: incident.status === 'resolved' ? 'Resolved after review' : null,
+    resolvingComment:
+      incident.resolvingComment !== undefined
+        ? incident.resolvingComment
+        : incident.status === 'resolved'
+          ? 'Resolved after review'
+          : null,
   };
   if (expandAlerts) json.alerts = incident.alerts.map((a) => renderGraphAlert(a, ctx));
   return json;

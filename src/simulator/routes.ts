@@ -5,6 +5,7 @@
  */
 import { CONTROL_PROFILES, GRAPH_SEVERITIES, RBAC_GROUPS } from './catalog';
 import { ApiError, notFound, type ServiceName } from './errors';
+import { writeIncident } from './incidentUpdates';
 import { DAY } from './lifecycle';
 import type { EntitySchema } from './odata';
 import {
@@ -74,7 +75,7 @@ export interface ApiRequest {
   /** Path segments after `/v1.0/security/` or `/api/` (`/api/v1.0/`). */
   segments: string[];
   paging: PagingRequest;
-  /** Parsed JSON body of a POST (undefined when there is none). */
+  /** Parsed JSON body of a POST or PATCH (undefined when there is none). */
   body?: unknown;
 }
 
@@ -127,6 +128,9 @@ function graph(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
   const ctx = tenant.context();
   const data = tenant.data;
   const meta = `${req.paging.base}/v1.0/$metadata#security`;
+  if (name === 'incidents' && id !== undefined && (req.method === 'PATCH' || rest.length > 0)) {
+    return writeIncident(tenant, id, { method: req.method, rest, body: req.body, base: req.paging.base });
+  }
   if (rest.length > 0) throw unknownPath(req);
   switch (name) {
     case 'incidents': {

@@ -701,7 +701,7 @@ class Story {
         : classification === 'informationalExpectedActivity'
           ? 'securityTesting'
           : classification === 'falsePositive'
-            ? 'clean'
+            ? 'notMalicious'
             : 'unknown';
     const incident: IncidentRecord = {
       id: 0,

@@ -27,6 +27,9 @@ export interface AuditEntry {
   action: string;
   deviceId?: string;
   deviceName?: string;
+  /** The incident of a triage click or command. */
+  incidentId?: string;
+  incidentTitle?: string;
   outcome: AuditOutcome;
   detail?: string;
   conversationId?: string;

@@ -6,6 +6,7 @@ import type { StoreConfig } from '../config';
 import { AuditLog } from './audit';
 import { Claims } from './claims';
 import { Conversations } from './conversations';
+import { PostedCards } from './postedCards';
 import type { RecordStore } from './records';
 import { RemediationRequests } from './requests';
 import { Sightings } from './sightings';
@@ -28,6 +29,8 @@ export interface Stores {
   intents: Claims;
   /** What scheduled digest collections saw of incidents and alerts that may still arrive late. */
   sightings: Sightings;
+  /** Posted cards with incident rows, so a triage click can change one row for everyone. */
+  cards: PostedCards;
 }
 
 /** Builds the repositories over a record store. */
@@ -43,6 +46,7 @@ export function repositories(records: RecordStore): Stores {
     fires: new Claims(records, 'claims'),
     intents: new Claims(records, 'intents'),
     sightings: new Sightings(records),
+    cards: new PostedCards(records),
   };
 }
 

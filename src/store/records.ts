@@ -16,7 +16,8 @@ export type TableName =
   | 'audit'
   | 'intents'
   | 'claims'
-  | 'sightings';
+  | 'sightings'
+  | 'cards';
 
 export const TABLES: readonly TableName[] = [
   'conversations',
@@ -28,6 +29,7 @@ export const TABLES: readonly TableName[] = [
   'intents',
   'claims',
   'sightings',
+  'cards',
 ];
 
 /** A stored record and the ETag of its current version. */

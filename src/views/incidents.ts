@@ -16,6 +16,8 @@ export function toIncidentView(incident: Incident): IncidentView {
     assignedTo: incident.assignedTo,
     alertCount: incident.alerts?.length ?? 0,
     webUrl: incident.incidentWebUrl,
+    classification: incident.classification,
+    determination: incident.determination,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The Microsoft 365 Agents Playground in a real browser: `npm run playground` (the bot on the simulated tenant and
  * the pinned Playground), driven by headless Chromium through playwright-core as a person would use it — open the
- * team channel, @mention the bot, read its cards, click a button. Screenshots go to artifacts/playground/.
+ * team channel, @mention the bot, read its cards, click buttons (a scan, an incident assignment). Screenshots go to
+ * artifacts/playground/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,6 +165,23 @@ test('"@Watchstander digest daily" posts the daily digest to the channel', async
     await digest.first().screenshot({ path: join(ARTIFACTS, 'daily-digest.png') });
   });
 }, 30_000);
+
+test('"show incidents", then "Assign to me": the incident goes to the Playground user, and the row says so', async () => {
+  await step('assign', async () => {
+    const { thread, answer: incidents } = await ask('show incidents', /Open incidents/);
+    await incidents.getByRole('button', { name: 'Assign to me' }).first().click();
+    // The Playground's member lookup names Alex Wilber alexw@contoso.com (.m365agentsplayground.yml); Defender's
+    // answer to the PATCH is what the row shows.
+    // (Escaping puts an invisible word joiner after the dot, so "contoso.com" never becomes a link.)
+    const assigned = card(thread, /assigned to alexw@contoso\.\u2060?com/);
+    await assigned.waitFor({ timeout: 10_000 });
+    expect(await thread.locator('.ac-adaptiveCard').count()).toBe(1);
+    const text = await assigned.innerText();
+    expect(text).toMatch(/Open incidents/);
+    expect(text).toMatch(/Take over/);
+    await thread.screenshot({ path: join(ARTIFACTS, 'incident-assigned.png') });
+  });
+}, 45_000);
 
 test('Ctrl-C stops the bot and the Playground', async () => {
   const { url, botUrl } = run!;

@@ -13,22 +13,27 @@ export interface TestUser {
   id: string;
   name: string;
   aadObjectId: string;
+  /** What the Teams member lookup answers as `userPrincipalName`. */
+  userPrincipalName?: string;
 }
 
 export const ANALYST: TestUser = {
   id: '29:1analyst-teams-id',
   name: 'Ann Analyst',
   aadObjectId: '6a1f4c2e-1111-4a5b-9c3d-000000000001',
+  userPrincipalName: 'ann.analyst@contoso.com',
 };
 export const APPROVER: TestUser = {
   id: '29:1approver-teams-id',
   name: 'Bob Approver',
   aadObjectId: '6a1f4c2e-2222-4a5b-9c3d-000000000002',
+  userPrincipalName: 'bob.approver@contoso.com',
 };
 export const OUTSIDER: TestUser = {
   id: '29:1outsider-teams-id',
   name: 'Olly Outsider',
   aadObjectId: '6a1f4c2e-3333-4a5b-9c3d-000000000003',
+  userPrincipalName: 'olly.outsider@contoso.com',
 };
 
 /** Where the activities come from. */

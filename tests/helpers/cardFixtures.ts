@@ -10,11 +10,14 @@ import {
   deviceCard,
   devicesCard,
   helpCard,
+  incidentCard,
   incidentsCard,
+  myIncidentsCard,
   monthlyDigestCard,
   noDeviceMatchCard,
   noticeCard,
   pendingActionsCard,
+  resolveFormCard,
   secureScoreCard,
   weeklyDigestCard,
   welcomeCard,
@@ -319,7 +322,18 @@ export function dailyDigestView(overrides: Partial<DailyDigestView> = {}): Daily
     period: digestPeriod(24),
     incidents: [
       digestIncident(),
-      digestIncident({ id: '1043', severity: 'medium', change: 'updated', title: 'Phishing email delivered' }),
+      digestIncident({
+        id: '1043',
+        severity: 'medium',
+        change: 'updated',
+        title: 'Phishing email delivered',
+        status: 'resolved',
+        classification: 'truePositive',
+        determination: 'phishing',
+        assignedTo: 'megan.bowen@contoso.com',
+        updatedAt: minutesAgo(20),
+      }),
+      digestIncident({ id: '1044', severity: 'low', title: 'Unwanted software detected', assignedTo: undefined }),
     ],
     newAlerts: [alertView(), alertView({ id: 'a2', serviceSource: office, detectionSource: office })],
     threatenedDevices: [
@@ -387,6 +401,9 @@ export type ViewTransform = <T>(view: T) => T;
 
 const STRUCTURAL_KEYS = new Set([
   'id',
+  'verdict',
+  // The Resolve form's comment, given back to the clicker as they typed it: an input's value is never Markdown.
+  'comment',
   'deviceId',
   'kind',
   'scanType',
@@ -460,6 +477,32 @@ export function sampleCards(ctx: CardContext = cardContext(), transform: ViewTra
   const lowIncident = incidentView({ id: '7', severity: 'low', assignedTo: undefined });
   add('incidents', incidentsCard(ctx, v({ incidents: [incidentView(), lowIncident] })));
   add('incidents high, none', incidentsCard(ctx, v({ filter: 'high', incidents: [] })));
+  const mine = incidentView({ assignedTo: 'alex.wilber@contoso.com', status: 'inProgress', updatedAt: minutesAgo(2) });
+  add('my incidents', myIncidentsCard(ctx, v({ owner: 'alex.wilber@contoso.com', incidents: [mine, lowIncident] })));
+  add('my incidents, none', myIncidentsCard(ctx, v({ owner: 'alex.wilber@contoso.com', incidents: [] })));
+  add(
+    'incident, assigned',
+    incidentCard(
+      ctx,
+      v({
+        incident: mine,
+        notice: { tone: 'success', text: 'Incident 1042 is now assigned to you (alex.wilber@contoso.com).' },
+      }),
+    ),
+  );
+  add('resolve form', resolveFormCard(ctx, v({ incident: mine })));
+  add(
+    'resolve form, nothing chosen',
+    resolveFormCard(
+      ctx,
+      v({
+        incident: mine,
+        notice: { tone: 'warning', text: 'Choose a classification and determination first.' },
+        verdict: 'truePositive:malware',
+        comment: 'Removed by a full scan',
+      }),
+    ),
+  );
 
   const isolated = deviceView({ id: deviceId(2), name: 'ws-hr-02', isolated: true });
   add('devices', devicesCard(ctx, v({ devices: [deviceView(), isolated] })));

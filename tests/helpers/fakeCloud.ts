@@ -5,13 +5,14 @@
  *
  * One HTTPS server plays all three roles, under two host names so the client's two `customHosts` are exercised:
  * the authority and Graph answer at `https://127.0.0.1:<port>`, Defender for Endpoint at `https://localhost:<port>`.
+ * With `upstream`, the APIs are the simulated tenant's: the fake cloud checks each token and passes the call on.
  * The certificate is self-signed and made at test time; a process trusts it through `NODE_EXTRA_CA_CERTS`, which
  * Node reads only at start, so the client under test runs in a child process (see `swcRegister.js` and `env()`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,11 @@ export interface FakeCloudOptions {
   clientSecret?: string;
   /** Scope the Defender API accepts tokens for. */
   defenderScope?: string;
+  /**
+   * An http base URL (the simulated tenant) that answers every Graph and Defender call once its token is checked:
+   * the fake cloud is then only the https front and the token authority, the tenant's answers pass through.
+   */
+  upstream?: string;
 }
 
 /** A running fake cloud. */
@@ -205,9 +211,56 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
       const code = name === 'graph' ? 'InvalidAuthenticationToken' : 'Unauthorized';
       return send(res, 401, { error: { code, message: 'Token scope mismatch' } });
     }
+    if (options.upstream) {
+      void forward(req, res, url, body, call);
+      return;
+    }
     const [status, payload] = name === 'graph' ? graph(url) : defender(req.method ?? 'GET', url, body);
     call.status = status;
     send(res, status, payload);
+  }
+
+  /** Passes a checked call to the upstream tenant; its links to itself come back as links to this https host. */
+  function forward(req: IncomingMessage, res: ServerResponse, url: URL, body: string, call: ApiCall): Promise<void> {
+    const upstream = new URL(options.upstream!);
+    const headers: Record<string, string> = { host: req.headers.host ?? '' };
+    for (const name of ['content-type', 'prefer', 'client-request-id', 'accept']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    if (body) headers['content-length'] = String(Buffer.byteLength(body));
+    return new Promise((resolve) => {
+      const fail = (error: unknown) => {
+        call.status = 502;
+        send(res, 502, { error: { code: 'BadGateway', message: String(error) } });
+        resolve();
+      };
+      const outgoing = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: url.pathname + url.search, headers },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('error', fail);
+          answer.on('end', () => {
+            // The tenant writes its links with the Host it was sent, over http: they point back here, over https.
+            const host = req.headers.host ?? '';
+            const text = Buffer.concat(chunks).toString('utf8').replaceAll(`http://${host}`, `https://${host}`);
+            call.status = answer.statusCode ?? 502;
+            const passed: Record<string, string> = {};
+            for (const [key, value] of Object.entries(answer.headers)) {
+              if (typeof value === 'string' && !['content-length', 'connection', 'keep-alive'].includes(key)) {
+                passed[key] = value;
+              }
+            }
+            res.writeHead(call.status, { ...passed, 'content-length': String(Buffer.byteLength(text)) });
+            res.end(text);
+            resolve();
+          });
+        },
+      );
+      outgoing.on('error', fail);
+      outgoing.end(body || undefined);
+    });
   }
 
   function graph(url: URL): [number, unknown] {

@@ -1,11 +1,13 @@
 /**
  * A recording Bot Framework connector: the `serviceUrl` the bot replies to in end-to-end tests.
  *
- * It answers `POST /v3/conversations/:id/activities[/:replyToId]` (send / reply) and
- * `PUT /v3/conversations/:id/activities/:activityId` (update) like the Teams connector, records every call, and can
- * enforce the Teams rate limits (429 + `Retry-After`) or fail on demand.
+ * It answers `POST /v3/conversations/:id/activities[/:replyToId]` (send / reply),
+ * `PUT /v3/conversations/:id/activities/:activityId` (update) and the member lookup
+ * `GET /v3/conversations/:id/members/:memberId` (`TeamsInfo.getMember`; `:id` is the team id in a channel) like the
+ * Teams connector, records every call, and can enforce the Teams rate limits (429 + `Retry-After`) or fail on demand.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ANALYST, APPROVER, OUTSIDER, TENANT_ID, type TestUser } from './activities';
 
 /** One call the bot made to the connector. */
 export interface ConnectorCall {
@@ -25,6 +27,8 @@ export interface ConnectorCall {
 export interface ConnectorOptions {
   /** Enforce the Teams limits: 7 sends per second per conversation, 50 per second in total; else 429. */
   enforceTeamsLimits?: boolean;
+  /** The people the member lookup knows (default: the analyst, the approver and the outsider). */
+  members?: TestUser[];
 }
 
 /** A running recording connector. */
@@ -39,6 +43,10 @@ export interface RecordingConnector {
   latestCards(conversationId?: string): Map<string, any>;
   /** Answer the next `count` calls with this status. */
   failNext(status: number, count?: number, retryAfterSeconds?: number): void;
+  /** Makes the member lookup know `user` too. */
+  addMember(user: TestUser): void;
+  /** Member lookups (`GET …/members/:memberId`) made so far. */
+  memberLookups(): ConnectorCall[];
   /** Resolves when `predicate` holds for the calls, or rejects after `timeoutMs`. */
   waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number, what?: string): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +58,8 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
   let nextId = 1;
   const failures: { status: number; retryAfter?: number }[] = [];
   const sendTimes = new Map<string, number[]>();
+  const members = new Map<string, TestUser>();
+  for (const user of options.members ?? [ANALYST, APPROVER, OUTSIDER]) members.set(user.id, user);
 
   const overLimit = (key: string, max: number, now: number): number => {
     const times = (sendTimes.get(key) ?? []).filter((t) => t > now - 1000);
@@ -62,7 +72,9 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = decodeURIComponent((req.url ?? '').split('?')[0]);
-      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec((req.url ?? '').split('?')[0]);
+      const match =
+        /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec((req.url ?? '').split('?')[0]) ??
+        /^\/v3\/conversations\/([^/]+)\/(members)\/([^/]+)$/.exec((req.url ?? '').split('?')[0]);
       let body: any = undefined;
       try {
         body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
@@ -73,7 +85,7 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
         method: req.method ?? 'GET',
         path,
         conversationId: match ? decodeURIComponent(match[1]) : '',
-        activityId: match?.[2] ? decodeURIComponent(match[2]) : undefined,
+        activityId: match?.[2] && match[2] !== 'members' ? decodeURIComponent(match[2]) : undefined,
         body,
         at: Date.now(),
         status: 200,
@@ -92,6 +104,29 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
           { error: { code: 'Injected', message: `injected ${failure.status}` } },
           failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {},
         );
+      }
+      if (match[2] === 'members' && match[3] !== undefined) {
+        if (req.method !== 'GET') return answer(405, { error: { code: 'MethodNotAllowed', message: 'GET only' } });
+        // As Teams answers it, the Entra object id as `objectId`:
+        // https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#get-single-member-details
+        const member = members.get(decodeURIComponent(match[3]));
+        if (!member) {
+          return answer(404, {
+            error: { code: 'MemberNotFoundInConversation', message: 'The member is not in this conversation' },
+          });
+        }
+        const [givenName, ...rest] = member.name.split(' ');
+        return answer(200, {
+          id: member.id,
+          name: member.name,
+          objectId: member.aadObjectId,
+          givenName,
+          surname: rest.join(' '),
+          email: member.userPrincipalName,
+          userPrincipalName: member.userPrincipalName,
+          tenantId: TENANT_ID,
+          userRole: 'user',
+        });
       }
       if (options.enforceTeamsLimits && (req.method === 'POST' || req.method === 'PUT')) {
         const now = Date.now();
@@ -147,6 +182,10 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
     failNext(status, count = 1, retryAfterSeconds) {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfter: retryAfterSeconds });
     },
+    addMember(user) {
+      members.set(user.id, user);
+    },
+    memberLookups: () => calls.filter((c) => /\/members\/[^/]+$/.test(c.path)),
     async waitFor(predicate, timeoutMs = 15_000, what = 'connector calls') {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(calls)) {

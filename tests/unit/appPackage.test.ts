@@ -35,7 +35,15 @@ const SPEC_COMMANDS = [
   'subscribe',
   'unsubscribe',
   'scan',
+  'show my incidents',
+  'assign',
 ];
+
+/**
+ * SPEC commands the menu leaves out: the schema allows 12 commands per scope, and `assign <incident id> to me` needs
+ * an id the incident row's `Assign to me` button already carries.
+ */
+const NOT_IN_MENU = ['assign'];
 
 /** Plausible values for the Toolkit placeholders of the manifest. */
 const SAMPLE_VARS: Record<string, string> = {
@@ -237,7 +245,7 @@ describe('appPackage/manifest.json', () => {
     expect(manifest.icons).toEqual({ color: 'color.png', outline: 'outline.png' });
   });
 
-  it('has a command list for each scope whose titles are SPEC commands, each SPEC command once', () => {
+  it('has a command list for each scope whose titles are SPEC commands, each SPEC command once (but assign)', () => {
     const lists = manifest.bots[0].commandLists as {
       scopes: string[];
       commands: { title: string; description: string }[];
@@ -250,8 +258,8 @@ describe('appPackage/manifest.json', () => {
       for (const title of titles) expect(SPEC_COMMANDS).toContain(title);
       expect(new Set(titles).size).toBe(titles.length);
       expect(titles.length).toBeLessThanOrEqual(limit);
-      // the schema allows all of them in the menu, so none is left out
-      expect([...titles].sort()).toEqual([...SPEC_COMMANDS].sort());
+      // every other SPEC command is in the menu
+      expect([...titles].sort()).toEqual(SPEC_COMMANDS.filter((c) => !NOT_IN_MENU.includes(c)).sort());
       for (const c of list.commands) expect(c.description.length).toBeGreaterThan(0);
     }
   });

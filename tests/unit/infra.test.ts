@@ -459,7 +459,7 @@ describe('infra/grant-permissions.sh', () => {
   it('grants exactly the permissions docs/permissions.md lists', () => {
     const text = read('infra/grant-permissions.sh');
     const listed = [
-      ...text.matchAll(/^(?:GRAPH_ROLES|DEFENDER_READ_ROLES|DEFENDER_ACTION_ROLES)=\(([^)]*)\)/gm),
+      ...text.matchAll(/^(?:GRAPH_ROLES|GRAPH_ACTION_ROLES|DEFENDER_READ_ROLES|DEFENDER_ACTION_ROLES)=\(([^)]*)\)/gm),
     ].flatMap((m) => m[1].trim().split(/\s+/));
     expect([...listed].sort()).toEqual([...documentedPermissions()].sort());
     expect(text).toContain(GRAPH_APP);
@@ -562,7 +562,12 @@ fail('unexpected call: az ' + args.join(' '));
         expect([GRAPH_SP, DEFENDER_SP]).toContain(body.resourceId);
       }
       // each POST names the app role of a documented permission on the resource that defines it
-      const graphRoles = ['SecurityIncident.Read.All', 'SecurityAlert.Read.All', 'SecurityEvents.Read.All'];
+      const graphRoles = [
+        'SecurityIncident.Read.All',
+        'SecurityIncident.ReadWrite.All',
+        'SecurityAlert.Read.All',
+        'SecurityEvents.Read.All',
+      ];
       const expected = documentedPermissions().map((p) =>
         graphRoles.includes(p)
           ? `${GRAPH_SP} ${fakeRoleId(GRAPH_APP, p)}`
@@ -589,7 +594,12 @@ fail('unexpected call: az ' + args.join(' '));
       expect(run(MSI, '--read-only').status).toBe(0);
       expect(posts()).toHaveLength(8);
       const all = run(MSI, '--dry-run').stdout;
-      for (const action of ['Machine.Scan', 'Machine.Isolate', 'Alert.ReadWrite.All']) {
+      for (const action of [
+        'Machine.Scan',
+        'Machine.Isolate',
+        'Alert.ReadWrite.All',
+        'SecurityIncident.ReadWrite.All',
+      ]) {
         expect(all).toMatch(new RegExp(`to grant\\s+${action.replace(/\./g, '\\.')}\\s`));
       }
     });

@@ -65,6 +65,11 @@ const KNOWN_TITLES = new Set([
   'Open threat analytics',
   'Open Secure Score',
   'Open recommendations',
+  'Assign to me',
+  'Take over',
+  'Resolve…',
+  'Resolve incident',
+  'Cancel',
 ]);
 
 describe('buttons', () => {

@@ -251,10 +251,15 @@ describe('daily digest', () => {
     const card = dailyDigestCard(ctx, dailyDigestView());
     const text = visibleText(card);
     expect(text).toContain('Sun 5 May 2024 08:00 UTC → Mon 6 May 2024 08:00 UTC');
-    expect(text).toContain('Incidents created or updated (2)');
-    expect(text).toContain('**1 new** · **1 updated** · 1 high · 1 medium');
+    expect(text).toContain('Incidents created or updated (3)');
+    expect(text).toContain('**2 new** · **1 updated** · 1 high · 1 medium · 1 low');
     expect(text).toContain('**New** · Multi-stage incident');
     expect(text).toContain('**Updated** · Phishing email delivered');
+    // The triaged one: resolved with its verdict and owner, and no triage buttons left.
+    expect(text).toContain(
+      'Resolved · True positive: Phishing · created 5 h ago · updated 20 min ago · ' +
+        'assigned to megan.bowen@contoso.com · 3 alerts\nOpen in Defender',
+    );
     expect(text).toContain('New alerts (2)');
     expect(text).toContain('Defender for Endpoint\n1');
     expect(text).toContain('Defender for Office 365\n1');
