@@ -24,12 +24,22 @@ export interface BotProcess {
   kill(): Promise<void>;
 }
 
+/** Options of `startBot`. */
+export interface StartBotOptions {
+  port?: number;
+  timeoutMs?: number;
+  /** The Node binary to run the bot on (default: this process's). */
+  node?: string;
+  /** Node flags before the entry point, e.g. the ones `npm start` passes. */
+  nodeArgs?: string[];
+}
+
 /** Starts the bot with `env` (on top of a minimal environment) and waits until /healthz answers. */
-export async function startBot(env: Record<string, string>, options: { port?: number; timeoutMs?: number } = {}) {
+export async function startBot(env: Record<string, string>, options: StartBotOptions = {}) {
   const port = options.port ?? (await freePort());
   const child = spawn(
-    process.execPath,
-    ['--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')],
+    options.node ?? process.execPath,
+    [...(options.nodeArgs ?? []), '--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), ...env },
