@@ -307,6 +307,9 @@ describe('infra/azure.bicep', () => {
     const site = objectProperties(blockOf(webApp.body, 'siteConfig'));
     expect(site.get('linuxFxVersion')).toBe('linuxFxVersion');
     expect(literal(params(bicep).get('linuxFxVersion')?.default)).toBe('NODE|22-lts');
+    // package.json says the web app's Node is supported (tests/e2e/node22.test.ts proves it)
+    const engines = (JSON.parse(read('package.json')).engines.node as string).split('||').map((r) => r.trim());
+    expect(engines).toContain('^22.0.0');
     expect(site.get('alwaysOn')).toBe('true');
     expect(literal(site.get('ftpsState'))).toBe('Disabled');
     expect(literal(site.get('minTlsVersion'))).toBe('1.2');
