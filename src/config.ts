@@ -316,8 +316,9 @@ const SCOPE_FORMS = 'https://<resource>/.default, api://<resource>/.default or <
  * (https://learn.microsoft.com/entra/identity-platform/scenario-daemon-acquire-token).
  */
 function scope(name: string, value: string): string {
-  if (/\s/.test(value))
+  if (/\s/.test(value)) {
     throw new ConfigError(name, `expected one scope (${SCOPE_FORMS}) without spaces, got "${value}"`);
+  }
   if (!value.endsWith('/.default')) {
     throw new ConfigError(name, `expected a scope ending in /.default (${SCOPE_FORMS}), got "${value}"`);
   }

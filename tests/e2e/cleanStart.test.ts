@@ -7,22 +7,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBot } from '../helpers/botProcess';
+import { nodeFlagsOf, startBot } from '../helpers/botProcess';
 
 const ROOT = join(__dirname, '..', '..');
-const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-
-/** The Node flags of an npm script `node <flags…> <entry>` (the `--require` hook and its module are not flags). */
-function nodeFlags(script: string): string[] {
-  const [command, ...words] = script.split(/\s+/);
-  expect(command).toBe('node');
-  const flags: string[] = [];
-  for (let i = 0; i < words.length && words[i].startsWith('-'); i++) {
-    if (words[i] === '--require') i++;
-    else flags.push(words[i]);
-  }
-  return flags;
-}
 
 const store = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'ws-clean-')), 'watch.db')}`;
 
@@ -41,15 +28,15 @@ async function startOutput(nodeArgs: string[]): Promise<string> {
 }
 
 test('npm start and npm run dev silence DEP0111 and nothing else', () => {
-  expect(nodeFlags(scripts.start)).toEqual(['--disable-warning=DEP0111']);
-  expect(nodeFlags(scripts.dev)).toEqual(['--disable-warning=DEP0111']);
+  expect(nodeFlagsOf('start')).toEqual(['--disable-warning=DEP0111']);
+  expect(nodeFlagsOf('dev')).toEqual(['--disable-warning=DEP0111']);
   const playground = readFileSync(join(ROOT, 'scripts/playground.js'), 'utf8');
   expect(playground).toContain("'--disable-warning=DEP0111', '--require', SWC_HOOK");
   expect(playground).not.toMatch(/--no-deprecation|--no-warnings/);
 });
 
 test('started as npm start starts it, the first line the bot prints is its own first log line', async () => {
-  const output = await startOutput(nodeFlags(scripts.start));
+  const output = await startOutput(nodeFlagsOf('start'));
   expect(output).not.toMatch(/DeprecationWarning|DEP0111/);
   expect(JSON.parse(output.split('\n')[0])).toMatchObject({
     service: 'watchstander',

@@ -21,7 +21,7 @@ import { TableClient } from '@azure/data-tables';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { ANALYST, APPROVER, channelMessage } from '../helpers/activities';
 import { startAzurite, type RunningAzurite } from '../helpers/azurite';
-import { startBot, type BotProcess } from '../helpers/botProcess';
+import { nodeFlagsOf, startBot, type BotProcess } from '../helpers/botProcess';
 import { startFakeCloud, type FakeCloud } from '../helpers/fakeCloud';
 import { readableCardText, startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
 import {
@@ -37,8 +37,6 @@ import {
 
 const ROOT = join(__dirname, '..', '..');
 const NODE_22 = 'node@22';
-/** Node's flags in `npm start` (package.json), which the web app's start command repeats. */
-const START_FLAGS = ['--disable-warning=DEP0111'];
 const TABLE_PREFIX = `node22${randomUUID().slice(0, 8)}`;
 
 /** One line per step into the test output, so the CI log shows what ran on Node 22. */
@@ -109,7 +107,7 @@ beforeAll(async () => {
       SECURITY_APPROVERS: APPROVER.aadObjectId,
       TRACKER_POLL_SECONDS: '1',
     },
-    { node: runtime.path, nodeArgs: START_FLAGS, timeoutMs: 60_000 },
+    { node: runtime.path, nodeArgs: nodeFlagsOf('start'), timeoutMs: 60_000 },
   );
   conversation = { bot, connector };
   say(`bot up on ${runtime.version}: STORE=azure (Azurite), DEFENDER_SOURCE=live over https (${simulator.url})`);

@@ -2,6 +2,7 @@
  * Starts the real Watchstander server (src/index.ts, compiled on the fly) as a child process for end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './azurite';
 
@@ -22,6 +23,21 @@ export interface BotProcess {
   stop(): Promise<number | null>;
   /** SIGKILL. */
   kill(): Promise<void>;
+}
+
+/** The Node flags of an npm script `node <flags…> <entry>` of package.json (a `--require` and its module excluded). */
+export function nodeFlagsOf(script: 'start' | 'dev'): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...words] = scripts[script].split(/\s+/);
+  if (command !== 'node') throw new Error(`npm run ${script} does not start node: ${scripts[script]}`);
+  const flags: string[] = [];
+  for (let i = 0; i < words.length && words[i].startsWith('-'); i++) {
+    if (words[i] === '--require') i++;
+    else flags.push(words[i]);
+  }
+  return flags;
 }
 
 /** Options of `startBot`. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { findChromium, type ChromiumFound } from '../../scripts/chromium';
+import { findChromium, type ChromiumLookup } from '../../scripts/chromium';
 
 /**
  * Flags for a quiet, offline, sandbox-less headless run (CI containers run as root) that both the packaged
@@ -24,10 +24,10 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-let lookup: ReturnType<typeof findChromium> | undefined;
+let lookup: ChromiumLookup | undefined;
 
 /** The Chromium this process uses (looked up once), or the one-line reason none can run here. */
-export function chromiumHere(): ChromiumFound | { unavailable: string } {
+function chromiumHere(): ChromiumLookup {
   lookup ??= findChromium();
   return lookup;
 }
