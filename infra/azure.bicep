@@ -18,8 +18,8 @@ param webAppSku string = 'B1'
 @description('Name of the bot in the Azure portal.')
 param botDisplayName string = 'Watchstander'
 
-@description('Linux runtime of the web app. The project targets Node 20.')
-param linuxFxVersion string = 'NODE|20-lts'
+@description('Linux runtime of the web app: Node 22 LTS, the version .ci/run proves the production configuration on.')
+param linuxFxVersion string = 'NODE|22-lts'
 
 param location string = resourceGroup().location
 param serverfarmsName string = resourceBaseName
@@ -147,7 +147,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     clientAffinityEnabled: false
     siteConfig: {
       linuxFxVersion: linuxFxVersion
-      appCommandLine: 'node lib/src/index.js'
+      appCommandLine: 'node --disable-warning=DEP0111 lib/src/index.js'
       alwaysOn: true // node-cron schedules the digests in-process: the app must never idle out
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'

@@ -63,7 +63,7 @@ function botEnvironment(env, port) {
 async function startBot({ port, env, track }) {
   const child = spawn(
     process.execPath,
-    ['--no-deprecation', '--require', SWC_HOOK, path.join(ROOT, 'src', 'index.ts')],
+    ['--disable-warning=DEP0111', '--require', SWC_HOOK, path.join(ROOT, 'src', 'index.ts')],
     {
       cwd: ROOT,
       env: botEnvironment(env, port),

@@ -329,11 +329,38 @@ function httpUrl(name: string, value: string, source: DefenderSource): string {
   return value.replace(/\/+$/, '');
 }
 
+const SCOPE_FORMS = 'https://<resource>/.default, api://<resource>/.default or <application id>/.default';
+
+/**
+ * One client-credentials scope as Entra takes it: a resource, named by its application ID URI (any absolute URI) or
+ * its application id, followed by `/.default`
+ * (https://learn.microsoft.com/entra/identity-platform/scenario-daemon-acquire-token).
+ */
 function scope(name: string, value: string): string {
-  if (!/^https:\/\/[^\s]+\/\.default$/.test(value)) {
-    throw new ConfigError(name, `expected a scope of the form https://<resource>/.default, got "${value}"`);
+  if (/\s/.test(value)) {
+    throw new ConfigError(name, `expected one scope (${SCOPE_FORMS}) without spaces, got "${value}"`);
+  }
+  if (!value.endsWith('/.default')) {
+    throw new ConfigError(name, `expected a scope ending in /.default (${SCOPE_FORMS}), got "${value}"`);
+  }
+  const resource = value.slice(0, -'/.default'.length);
+  if (resource.includes('/.default') || resource.includes(',')) {
+    throw new ConfigError(name, `expected one scope (${SCOPE_FORMS}), got several: "${value}"`);
+  }
+  if (!UUID.test(resource) && !isAbsoluteUri(resource)) {
+    throw new ConfigError(name, `expected ${SCOPE_FORMS}, got "${value}"`);
   }
   return value;
+}
+
+function isAbsoluteUri(value: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:./i.test(value)) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function cron(name: string, value: string): string {

@@ -45,6 +45,24 @@ export function previewCards(samples: SampleCard[] = sampleCards()): { preview: 
   });
 }
 
+/** The text of a card's title: its first heading TextBlock, or its first TextBlock (a notice has no heading). */
+export function cardTitle(card: unknown): string | undefined {
+  const texts: { text: string; heading: boolean }[] = [];
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const element = node as Record<string, unknown>;
+    if (element.type === 'TextBlock' && typeof element.text === 'string') {
+      texts.push({ text: element.text, heading: element.style === 'heading' });
+    }
+    for (const child of Object.values(element)) {
+      if (Array.isArray(child)) child.forEach(visit);
+      else visit(child);
+    }
+  };
+  visit(card);
+  return (texts.find((t) => t.heading) ?? texts[0])?.text;
+}
+
 /** A file name for any sample card (for `--all`): "pending actions, empty" → "pending-actions-empty.png". */
 export function sampleFileName(name: string): string {
   return `${name

@@ -17,7 +17,7 @@ export const CARD_WIDTH = 560;
 /** The page around the card: a Teams channel background, a card frame, Teams-like buttons and chart legends. */
 const PAGE_CSS = `
   html, body { margin: 0; background: #f5f5f5; }
-  body { padding: 16px; font-family: 'Segoe UI', 'Liberation Sans', 'Noto Sans', sans-serif; }
+  body { padding: 16px; font-family: 'Segoe UI', 'Liberation Sans', 'Noto Sans', 'Open Sans', sans-serif; }
   #card { width: ${CARD_WIDTH}px; background: #fff; border-radius: 6px; overflow: hidden;
           box-shadow: 0 1px 2px rgba(0,0,0,.14), 0 0 2px rgba(0,0,0,.12); }
   #card p { margin: 0; }

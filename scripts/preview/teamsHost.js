@@ -18,7 +18,7 @@
   const AC = AdaptiveCards;
 
   const FONT_FAMILY =
-    "'Segoe UI', 'Segoe UI Web (West European)', 'Liberation Sans', 'Noto Sans', 'Noto Color Emoji', sans-serif";
+    "'Segoe UI', 'Segoe UI Web (West European)', 'Liberation Sans', 'Noto Sans', 'Open Sans', 'Noto Color Emoji', sans-serif";
 
   const foreground = {
     default: { default: '#242424', subtle: '#616161' },

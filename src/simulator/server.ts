@@ -6,8 +6,9 @@
  * Per API request: log it, wait the configured latency, maybe inject a fault, check quotas, answer.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Server } from 'node:net';
 import type { SimulatorConfig } from '../config';
 import { handleAdmin } from './admin';
 import { ApiError, errorBody, type ServiceName } from './errors';
@@ -25,11 +26,13 @@ export interface SimulatorOptions extends TenantOptions {
   host?: string;
   /** Refuse API requests without `Authorization: Bearer …` with 401, as the services do (default false). */
   requireAuth?: boolean;
+  /** Serve HTTPS with this PEM certificate and key, as the services do, instead of plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** A simulator that is listening. */
 export interface RunningSimulator {
-  /** Base URL, e.g. `http://127.0.0.1:43121`: use it as both the Graph and the Defender endpoint. */
+  /** Base URL, e.g. `http://127.0.0.1:43121` (`https://` with `tls`): both the Graph and the Defender endpoint. */
   url: string;
   /** The tenant, to control it in-process. */
   tenant: SimulatedTenant;
@@ -63,18 +66,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const tenant = new SimulatedTenant(options);
   const host = options.host ?? '127.0.0.1';
   const timers = new Set<NodeJS.Timeout>();
-  const server = createServer((req, res) => {
-    void serve(tenant, req, res, timers, options.requireAuth ?? false).catch((error: unknown) => {
+  const scheme = options.tls ? 'https' : 'http';
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    void serve(tenant, req, res, timers, options.requireAuth ?? false, scheme).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'InternalServerError', message: String(error) } });
       else res.destroy();
     });
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
   server.keepAliveTimeout = 5_000;
   await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     tenant,
     close: () => {
       closed ??= new Promise<void>((resolve) => {
@@ -118,11 +123,12 @@ async function serve(
   res: ServerResponse,
   timers: Set<NodeJS.Timeout>,
   requireAuth: boolean,
+  scheme: 'http' | 'https',
 ): Promise<void> {
   const target = req.url ?? '/';
   const url = new URL(target, 'http://simulator.invalid');
   const method = (req.method ?? 'GET').toUpperCase();
-  const base = `http://${req.headers.host ?? 'localhost'}`;
+  const base = `${scheme}://${req.headers.host ?? 'localhost'}`;
 
   if (url.pathname === '/_simulator' || url.pathname.startsWith('/_simulator/')) {
     const body = await readBody(req).catch(() => Symbol.for('invalid'));

@@ -40,6 +40,9 @@ export interface ActionsEnv {
   close(): Promise<void>;
 }
 
+/** What the conversation helpers below need: a bot and the connector it answers through. */
+export type Conversation = Pick<ActionsEnv, 'bot' | 'connector'>;
+
 /** Starts the simulator, the connector and a bot (`TRACKER_POLL_SECONDS=1`, actions step every `stepSeconds`). */
 export async function startActionsEnv(options: {
   stepSeconds: number;
@@ -96,14 +99,14 @@ export function statusOf(card: unknown): string | undefined {
 }
 
 /** Installs the bot in the test channel. */
-export async function install(env: ActionsEnv): Promise<void> {
+export async function install(env: Conversation): Promise<void> {
   const { status } = await env.bot.send(botAddedToTeam({ serviceUrl: env.connector.url }));
   expect(status).toBe(200);
 }
 
 /** Sends "@Watchstander <text>" as `user`; returns the card the bot answered with and the activity id it lives at. */
 export async function command(
-  env: ActionsEnv,
+  env: Conversation,
   text: string,
   user?: TestUser,
 ): Promise<{ activityId: string; card: any }> {
@@ -129,7 +132,7 @@ export function button(card: unknown, title: string): { verb: string; data: any 
 }
 
 /** Clicks a button of the card at `activityId`; returns the invoke answer, its card and how long it took. */
-export async function click(env: ActionsEnv, verb: unknown, data: unknown, activityId: string, user?: TestUser) {
+export async function click(env: Conversation, verb: unknown, data: unknown, activityId: string, user?: TestUser) {
   const started = Date.now();
   const { status, body } = await env.bot.send(
     cardClick(verb, data, activityId, { serviceUrl: env.connector.url, user }),
@@ -145,7 +148,7 @@ export function defenderRequests(env: ActionsEnv, method: string, path: RegExp) 
 }
 
 /** Every state the card at `activityId` was put in (answers and updates), in order, as its Status fact. */
-export function statusHistory(env: ActionsEnv, activityId: string): string[] {
+export function statusHistory(env: Conversation, activityId: string): string[] {
   const statuses = env.connector
     .delivered()
     .filter((c) => c.method === 'PUT' && c.activityId === activityId)
@@ -155,13 +158,13 @@ export function statusHistory(env: ActionsEnv, activityId: string): string[] {
 }
 
 /** The card now shown at `activityId`. */
-export function latestCard(env: ActionsEnv, activityId: string): any {
+export function latestCard(env: Conversation, activityId: string): any {
   return env.connector.latestCards().get(activityId);
 }
 
 /** Waits until the card at `activityId` satisfies `predicate`. */
 export async function waitForCard(
-  env: ActionsEnv,
+  env: Conversation,
   activityId: string,
   predicate: (card: any) => boolean,
   what: string,

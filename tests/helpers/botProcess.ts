@@ -2,6 +2,7 @@
  * Starts the real Watchstander server (src/index.ts, compiled on the fly) as a child process for end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './azurite';
 
@@ -24,12 +25,37 @@ export interface BotProcess {
   kill(): Promise<void>;
 }
 
+/** The Node flags of an npm script `node <flags…> <entry>` of package.json (a `--require` and its module excluded). */
+export function nodeFlagsOf(script: 'start' | 'dev'): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...words] = scripts[script].split(/\s+/);
+  if (command !== 'node') throw new Error(`npm run ${script} does not start node: ${scripts[script]}`);
+  const flags: string[] = [];
+  for (let i = 0; i < words.length && words[i].startsWith('-'); i++) {
+    if (words[i] === '--require') i++;
+    else flags.push(words[i]);
+  }
+  return flags;
+}
+
+/** Options of `startBot`. */
+export interface StartBotOptions {
+  port?: number;
+  timeoutMs?: number;
+  /** The Node binary to run the bot on (default: this process's). */
+  node?: string;
+  /** Node flags before the entry point, e.g. the ones `npm start` passes. */
+  nodeArgs?: string[];
+}
+
 /** Starts the bot with `env` (on top of a minimal environment) and waits until /healthz answers. */
-export async function startBot(env: Record<string, string>, options: { port?: number; timeoutMs?: number } = {}) {
+export async function startBot(env: Record<string, string>, options: StartBotOptions = {}) {
   const port = options.port ?? (await freePort());
   const child = spawn(
-    process.execPath,
-    ['--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')],
+    options.node ?? process.execPath,
+    [...(options.nodeArgs ?? []), '--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), ...env },

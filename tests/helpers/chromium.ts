@@ -1,16 +1,18 @@
 /**
- * Headless Chromium for the browser tests and the card previews: the Debian `chromium` package driven by
- * playwright-core. No browser is ever downloaded; a missing one is a clear error, never a silent skip.
+ * Headless Chromium for the browser tests and the card previews, driven by playwright-core. Which Chromium is
+ * `findChromium`'s choice (scripts/chromium.js): `CHROMIUM_PATH`, a system Chrome/Chromium, or the one packaged in
+ * the devDependency `@sparticuz/chromium`. No browser is ever downloaded; none that runs is a one-line error.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { findChromium, type ChromiumLookup } from '../../scripts/chromium';
 
-/** The Chromium binary: `CHROMIUM_PATH`, or the Debian package's. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Flags for a quiet, offline, sandbox-less headless run (CI containers run as root). */
+/**
+ * Flags for a quiet, offline, sandbox-less headless run (CI containers run as root) that both the packaged
+ * headless shell and a full system Chromium accept; the packaged one's own `args` are for AWS Lambda.
+ */
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -22,14 +24,18 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Why Chromium cannot run here, as a message that says how to fix it; undefined when it is installed. */
+let lookup: ChromiumLookup | undefined;
+
+/** The Chromium this process uses (looked up once), or the one-line reason none can run here. */
+function chromiumHere(): ChromiumLookup {
+  lookup ??= findChromium();
+  return lookup;
+}
+
+/** Why Chromium cannot run here, in one line; undefined when one can. */
 export function chromiumMissing(): string | undefined {
-  if (existsSync(CHROMIUM_PATH)) return undefined;
-  return (
-    `Chromium not found at ${CHROMIUM_PATH}. Install it with ` +
-    '`apt-get install -y chromium fonts-liberation fonts-noto-color-emoji` (.ci/run does this when it is missing), ' +
-    'or point CHROMIUM_PATH at a Chromium binary.'
-  );
+  const found = chromiumHere();
+  return 'unavailable' in found ? found.unavailable : undefined;
 }
 
 /** Options of `launchChromium`. */
@@ -44,13 +50,14 @@ export interface ChromiumSession {
   close(): Promise<void>;
 }
 
-/** Launches headless Chromium on a fresh profile directory; throws the `chromiumMissing` message when absent. */
+/** Launches headless Chromium on a fresh profile directory; throws the `chromiumMissing` line when none runs. */
 export async function launchChromium(options: ChromiumOptions = {}): Promise<ChromiumSession> {
-  const missing = chromiumMissing();
-  if (missing) throw new Error(missing);
+  const found = chromiumHere();
+  if ('unavailable' in found) throw new Error(found.unavailable);
   const profile = mkdtempSync(join(tmpdir(), 'ws-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: found.executablePath,
+    env: { ...process.env, ...found.env },
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: options.viewport ?? { width: 1400, height: 1000 },

@@ -301,19 +301,23 @@ describe('infra/azure.bicep', () => {
     });
   });
 
-  it('hosts a Linux Node 20 web app that is always on, HTTPS only, without FTP, as the managed identity', () => {
+  it('hosts a Linux Node 22 web app that is always on, HTTPS only, without FTP, as the managed identity', () => {
     const props = objectProperties(blockOf(webApp.body, 'properties'));
     expect(props.get('httpsOnly')).toBe('true');
     const site = objectProperties(blockOf(webApp.body, 'siteConfig'));
     expect(site.get('linuxFxVersion')).toBe('linuxFxVersion');
-    expect(literal(params(bicep).get('linuxFxVersion')?.default)).toBe('NODE|20-lts');
+    expect(literal(params(bicep).get('linuxFxVersion')?.default)).toBe('NODE|22-lts');
+    // package.json says the web app's Node is supported (tests/e2e/node22.test.ts proves it)
+    const engines = (JSON.parse(read('package.json')).engines.node as string).split('||').map((r) => r.trim());
+    expect(engines).toContain('^22.0.0');
     expect(site.get('alwaysOn')).toBe('true');
     expect(literal(site.get('ftpsState'))).toBe('Disabled');
     expect(literal(site.get('minTlsVersion'))).toBe('1.2');
     expect(literal(site.get('healthCheckPath'))).toBe('/healthz');
-    // the start command runs the compiled entry point that package.json names
-    const main = JSON.parse(read('package.json')).main as string;
-    expect(literal(site.get('appCommandLine'))).toBe(`node ${main}`);
+    // the start command runs the compiled entry point that package.json names, as `npm start` does
+    const { main, scripts } = JSON.parse(read('package.json')) as { main: string; scripts: Record<string, string> };
+    expect(literal(site.get('appCommandLine'))).toBe(`node --disable-warning=DEP0111 ${main}`);
+    expect(scripts.start).toBe(literal(site.get('appCommandLine')));
     const identity = objectProperties(blockOf(webApp.body, 'identity'));
     expect(literal(identity.get('type'))).toBe('UserAssigned');
     expect(literal(objectProperties(resourceBody(bicep, 'serverfarm').body).get('kind'))).toBe('linux');
