@@ -18,6 +18,13 @@ import type { Services } from './services';
 import { openStore } from './store';
 import { startSimulator, simulatorOptionsFromConfig, type RunningSimulator } from './simulator';
 import { ActionTracker } from './actions/tracker';
+import { TeamsRoster } from './bot/roster';
+import { TenantGate } from './bot/tenantGate';
+import { CommandGuard } from './commands/guard';
+import { ConversationMembers } from './members';
+import { CommandLimits } from './quota/commandLimits';
+import { QuotaShield } from './quota/shield';
+import { TenantPolicy } from './tenants';
 
 /** What start-up needs besides the configuration (factories, so tests can swap the clock or the client). */
 export interface WatchOptions {
@@ -57,28 +64,60 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     config.store.kind === 'azure' && config.store.accountUrl ? options.createCredential(config) : undefined;
   const stores = await openStore(config.store, credential);
 
+  const now = options.now ?? (() => new Date());
+  const tenants = new TenantPolicy(config.tenants);
   const adapter = createAdapter(config, log);
+  // The tenant gate runs before any handler (after authentication and the reply retries).
+  adapter.use(
+    new TenantGate({
+      policy: tenants,
+      log: log.child({ part: 'tenant-gate' }),
+      audit: async (refusal) => {
+        await stores.audit.record({
+          at: now().toISOString(),
+          userId: refusal.userId,
+          userTenantId: refusal.tenantId,
+          userName: refusal.userName,
+          action: refusal.action,
+          outcome: 'refused',
+          detail: `${refusal.reason}: nothing was read or changed`.slice(0, 500),
+          conversationId: refusal.conversationId,
+        });
+      },
+    }),
+  );
   const messenger = new ProactiveMessenger(adapter, config.bot.id, stores.conversations, log.child({ part: 'teams' }));
+  const members = new ConversationMembers(
+    new TeamsRoster(adapter, config.bot.id),
+    tenants,
+    config.allowExternalMembers,
+    now,
+  );
+  // Digests, clicks and trackers use the watch's view of Defender; chat commands the chat view (src/quota/shield.ts).
+  const shield = new QuotaShield(defender, { log: log.child({ part: 'quota' }), now: () => now().getTime() });
   const services: Services = {
     config,
     log,
-    defender,
+    defender: shield.watch,
     stores,
     messenger,
-    now: options.now ?? (() => new Date()),
+    members,
+    now,
     instanceId: options.instanceId,
   };
 
   const tracker = new ActionTracker(services);
   const scheduler = new DigestScheduler(services);
-  const commands = new CommandRouter(services, scheduler);
+  const commands = new CommandRouter({ ...services, defender: shield.chat }, scheduler);
+  const guard = new CommandGuard(services, new CommandLimits(undefined, () => now().getTime()), shield);
   const cards = new CardRouter(services, tracker);
   const installations = new Installations(services, scheduler);
   const app = createTeamsApp(adapter, config, log, {
     install: (conversation, by) => installations.install(conversation, by),
     uninstall: (conversationId) => installations.uninstall(conversationId),
     seen: (conversation) => installations.seen(conversation),
-    command: (request) => commands.handle(request),
+    membersChanged: (conversationId, teamId) => members.forget(conversationId, teamId),
+    command: async (request) => guard.check(request) ?? commands.handle(request),
     click: (click) => cards.handle(click),
   });
 

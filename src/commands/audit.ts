@@ -13,7 +13,7 @@ import type { CommandRequest, Reply } from './types';
 /** The audit card, or a refusal (itself recorded) for someone who is not an approver. */
 export async function auditLog(services: Services, request: CommandRequest): Promise<Reply> {
   const { user, conversation } = request;
-  if (!isAllowed(services.config.approvers, user.id)) {
+  if (!isAllowed(services.config.approvers, user)) {
     await audit(services, {
       user,
       action: 'show audit',

@@ -26,6 +26,11 @@ export type PostOutcome =
   | 'stale'
   /** Teams says the bot is gone from the conversation: its subscriptions were removed. */
   | 'gone'
+  /**
+   * Not posted on purpose: the conversation has members of another organisation and `ALLOW_EXTERNAL_MEMBERS` is off.
+   * The slot is done, the watermark stays: the next digest posted there covers this period too.
+   */
+  | 'withheld'
   /** The post or the store failed; the watermark did not move, so the next digest lists the same items again. */
   | 'failed';
 
@@ -72,6 +77,12 @@ export async function postOnce(
     if (posted) {
       log.warn({ activityId: posted.activityId }, 'digest was posted by an instance that stopped before recording it');
     } else {
+      const withheld = await withholdForAudience(services, subscription, window, slot);
+      if (withheld) {
+        await stores.fires.complete(key, owner, services.now());
+        log.info({ reason: withheld }, `${fire.kind} digest withheld`);
+        return 'withheld';
+      }
       const activityId = await messenger.post(subscription.conversationId, card);
       posted = { phase: 'posted', activityId };
       await stores.fires.claim<PostClaimData>(key, owner, leaseMs, services.now(), posted);
@@ -108,4 +119,36 @@ async function settleFailedClaim(services: Services, key: string, posted?: PostC
   const { fires } = services.stores;
   if (posted) await fires.claim(key, services.instanceId, 0, services.now(), posted);
   else await fires.release(key, services.instanceId);
+}
+
+/**
+ * When the conversation has members of another organisation (and `ALLOW_EXTERNAL_MEMBERS` is off): records the slot
+ * as withheld without moving the watermark past this window's start, audits it, and returns why. Undefined when the
+ * digest may be posted.
+ */
+async function withholdForAudience(
+  services: Services,
+  subscription: Subscription,
+  window: DigestWindow,
+  slot: string,
+): Promise<string | undefined> {
+  const { stores } = services;
+  const conversation = await stores.conversations.get(subscription.conversationId);
+  if (!conversation) return undefined;
+  const verdict = await services.members.digestVerdict(conversation);
+  if (verdict.post) return undefined;
+  const at = services.now().toISOString();
+  // A first digest withheld still fixes where the next one starts: its period is not lost either.
+  const since = window.since.toISOString();
+  await stores.subscriptions.markWithheld(subscription.conversationId, subscription.kind, { slot, at, since });
+  await stores.audit.record({
+    at,
+    userId: 'system',
+    userName: 'Watchstander',
+    action: `digest ${subscription.kind}`,
+    outcome: 'withheld',
+    detail: `${verdict.reason} Nothing is lost: the next digest posted here covers this period.`.slice(0, 500),
+    conversationId: subscription.conversationId,
+  });
+  return verdict.reason;
 }

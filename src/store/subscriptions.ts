@@ -20,6 +20,11 @@ export interface Subscription {
   lastSlot?: string;
   lastPostedAt?: string;
   lastActivityId?: string;
+  /**
+   * When the slot of `lastSlot` was withheld instead of posted (external members): the watermark stayed, so the next
+   * digest posted there covers that period too. Absent once a digest is posted again.
+   */
+  withheldAt?: string;
 }
 
 const key = (conversationId: string, kind: DigestKind) => `${conversationId}|${kind}`;
@@ -79,12 +84,41 @@ export class Subscriptions {
       if (!current) return undefined;
       if (current.lastSlot && current.lastSlot >= posted.slot) return undefined;
       moved = true;
-      return {
+      const next: Subscription = {
         ...current,
         watermark: !current.watermark || current.watermark < posted.watermark ? posted.watermark : current.watermark,
         lastSlot: posted.slot,
         lastPostedAt: posted.at,
         lastActivityId: posted.activityId,
+      };
+      delete next.withheldAt;
+      return next;
+    });
+    return moved;
+  }
+
+  /**
+   * Records a scheduled digest withheld on purpose (the conversation has members of another organisation): the
+   * slot counts as handled, the watermark does not move (a subscription without one gets `since`, the start of the
+   * withheld window), so nothing is lost when digests go there again.
+   * Returns false when the subscription is gone or already covers this slot.
+   */
+  async markWithheld(
+    conversationId: string,
+    kind: DigestKind,
+    withheld: { slot: string; at: string; since: string },
+  ): Promise<boolean> {
+    let moved = false;
+    await updateRecord<Subscription>(this.store, 'subscriptions', key(conversationId, kind), (current) => {
+      moved = false;
+      if (!current) return undefined;
+      if (current.lastSlot && current.lastSlot >= withheld.slot) return undefined;
+      moved = true;
+      return {
+        ...current,
+        watermark: current.watermark ?? withheld.since,
+        lastSlot: withheld.slot,
+        withheldAt: withheld.at,
       };
     });
     return moved;
