@@ -421,14 +421,18 @@ function accessList(name: string, value: string, tenants: TenantConfig): AccessL
   const everyoneIn = new Set<string>();
   const people = new Set<string>();
   const home = tenants.home ?? '*';
-  if (value === '*') return { everyoneIn: new Set([home]), people };
   if (value.toLowerCase() === 'none') return { everyoneIn, people };
   const entries = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const expected = 'expected *, none, or comma-separated Entra object ids (<object id> or <tenant id>/<object id>)';
+  const expected =
+    'expected *, none, or comma-separated Entra object ids (<object id>, <tenant id>/<object id>, <tenant id>/*)';
   for (const entry of entries) {
+    if (entry === '*') {
+      everyoneIn.add(home);
+      continue;
+    }
     const parts = entry.toLowerCase().split('/');
     if (parts.length === 1 && UUID.test(parts[0])) {
       people.add(`${home}/${parts[0]}`);

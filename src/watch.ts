@@ -67,25 +67,23 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   const now = options.now ?? (() => new Date());
   const tenants = new TenantPolicy(config.tenants);
   const adapter = createAdapter(config, log);
-  // The tenant gate runs before any handler (after authentication and the reply retries).
-  adapter.use(
-    new TenantGate({
-      policy: tenants,
-      log: log.child({ part: 'tenant-gate' }),
-      audit: async (refusal) => {
-        await stores.audit.record({
-          at: now().toISOString(),
-          userId: refusal.userId,
-          userTenantId: refusal.tenantId,
-          userName: refusal.userName,
-          action: refusal.action,
-          outcome: 'refused',
-          detail: `${refusal.reason}: nothing was read or changed`.slice(0, 500),
-          conversationId: refusal.conversationId,
-        });
-      },
-    }),
-  );
+  // The tenant gate: every inbound activity, once authenticated, before any handler (proactive turns skip it).
+  const gate = new TenantGate({
+    policy: tenants,
+    log: log.child({ part: 'tenant-gate' }),
+    audit: async (refusal) => {
+      await stores.audit.record({
+        at: now().toISOString(),
+        userId: refusal.userId,
+        userTenantId: refusal.tenantId,
+        userName: refusal.userName,
+        action: refusal.action,
+        outcome: 'refused',
+        detail: `${refusal.reason}: nothing was read or changed`.slice(0, 500),
+        conversationId: refusal.conversationId,
+      });
+    },
+  });
   const messenger = new ProactiveMessenger(adapter, config.bot.id, stores.conversations, log.child({ part: 'teams' }));
   const members = new ConversationMembers(
     new TeamsRoster(adapter, config.bot.id),
@@ -136,7 +134,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
       const activityType = typeof req.body?.type === 'string' ? req.body.type.slice(0, 40) : undefined;
       res.header('x-request-id', requestId);
       const inbound = requestContext.run({ requestId, activityType }, () =>
-        processInbound(adapter, app, req.body, authorization, log),
+        processInbound(adapter, app, req.body, authorization, log, gate),
       );
       const work = inbound.then((answer) => {
         for (const [name, value] of Object.entries(answer.headers ?? {})) res.header(name, value);

@@ -1,5 +1,6 @@
 /**
- * The tenant gate: the first thing an authenticated activity meets, before any handler runs. An activity from a
+ * The tenant gate: the first thing an authenticated inbound activity meets, before any handler runs (proactive
+ * turns, which carry only the stored reference, never pass here). An activity from a
  * tenant the bot does not serve (see `src/tenants.ts`) reads nothing and changes nothing: a message or a click gets
  * one polite sentence, an install gets it once and subscribes nothing, and every refusal is audited.
  *
@@ -44,7 +45,10 @@ export interface TenantGateOptions {
   now?: () => number;
 }
 
-/** Botbuilder middleware that stops activities from tenants the bot does not serve. */
+/**
+ * Stops activities from tenants the bot does not serve. Shaped as botbuilder middleware; installed on the inbound
+ * path only (`processInbound`), because adapter middleware would also see proactive continuation turns.
+ */
 export class TenantGate implements Middleware {
   private readonly audited = new Map<string, number[]>();
   private readonly installsRefused = new Map<string, number>();
