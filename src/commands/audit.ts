@@ -24,12 +24,16 @@ export async function auditLog(services: Services, request: CommandRequest): Pro
     return { cards: [refusalCard(services, 'Not allowed', AUDIT_APPROVERS_ONLY)] };
   }
   const entries = await services.stores.audit.recent(AUDIT_ROWS);
+  const home = services.config.tenants.home;
+  // Someone of another tenant (served or refused) is named with their tenant: an object id alone is not a person.
+  const who = (name: string, tenantId?: string) =>
+    home && tenantId && tenantId.toLowerCase() !== home ? `${name} (tenant ${tenantId})` : name;
   return {
     cards: [
       auditCard(cardContext(services), {
         entries: entries.map((e) => ({
           at: e.at,
-          user: e.userName,
+          user: who(e.userName, e.userTenantId),
           action: e.action,
           deviceName: e.deviceName ?? e.deviceId,
           outcome: e.outcome,

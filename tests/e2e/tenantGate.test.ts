@@ -218,3 +218,13 @@ describe('a tenant served besides the home tenant (ALLOWED_TENANTS)', () => {
     );
   });
 });
+
+describe('the audit log', () => {
+  it('show audit names people of other tenants with their tenant', async () => {
+    const { cards } = await ask('show audit', ANALYST, TENANT_ID);
+    const text = readableCardText(cards[0].content);
+    expect(text).toContain(`Fay Fabrikam (tenant ${FOREIGN_TENANT_ID})`);
+    expect(text).toContain(`Pia Partner (tenant ${PARTNER_TENANT_ID})`);
+    expect(text).not.toContain(`Ann Analyst (tenant`);
+  });
+});
