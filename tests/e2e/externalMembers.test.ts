@@ -119,6 +119,19 @@ test('"digest daily" asked there is refused with the reason, and audited', async
   expect(await store.audit.recent(10)).toContainEqual(
     expect.objectContaining({ action: 'digest daily', outcome: 'refused', userId: ANALYST.aadObjectId }),
   );
+
+  // Subscribing there says at once that the digests will not come.
+  const beforeSubscribe = connector.calls.length;
+  await bot.send(channelMessage('subscribe weekly', { serviceUrl: connector.url }));
+  await connector.waitFor(
+    (calls) => calls.slice(beforeSubscribe).some((c) => c.method === 'POST'),
+    15_000,
+    'the subscribe answer',
+  );
+  const subscribed = connector.calls.slice(beforeSubscribe).find((c) => c.method === 'POST')!;
+  expect(plain(subscribed.body.attachments[0].content)).toMatch(
+    /This conversation gets the weekly digest .* But 1 member of this conversation is from another organisation, so digests are not posted here/,
+  );
 });
 
 test('with ALLOW_EXTERNAL_MEMBERS=true the next digest is posted, and it covers everything since the first withheld one', async () => {
