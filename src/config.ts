@@ -100,6 +100,8 @@ export interface Config {
   tenants: TenantConfig;
   /** Post digests to conversations that have members from a tenant the bot does not serve (`ALLOW_EXTERNAL_MEMBERS`). */
   allowExternalMembers: boolean;
+  /** Chat commands taken per minute from one person and from one conversation. */
+  commandLimits: { perPerson: number; perConversation: number };
   operators: AccessList;
   approvers: AccessList;
   /** Hours a remediation request waits for a decision before it expires. */
@@ -242,6 +244,22 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     tenants,
     allowExternalMembers: boolean('ALLOW_EXTERNAL_MEMBERS', get('ALLOW_EXTERNAL_MEMBERS') ?? 'false'),
+    commandLimits: {
+      perPerson: integer(
+        'COMMAND_LIMIT_PER_PERSON',
+        get('COMMAND_LIMIT_PER_PERSON') ?? '10',
+        1,
+        1_000_000,
+        'commands a minute 1-1000000',
+      ),
+      perConversation: integer(
+        'COMMAND_LIMIT_PER_CONVERSATION',
+        get('COMMAND_LIMIT_PER_CONVERSATION') ?? '30',
+        1,
+        1_000_000,
+        'commands a minute 1-1000000',
+      ),
+    },
     operators: accessList('SECURITY_OPERATORS', get('SECURITY_OPERATORS') ?? (simulated ? '*' : ''), tenants),
     approvers: accessList('SECURITY_APPROVERS', get('SECURITY_APPROVERS') ?? (simulated ? '*' : ''), tenants),
     approvalTtlHours: integer('APPROVAL_TTL_HOURS', get('APPROVAL_TTL_HOURS') ?? '24', 1, 24 * 30, 'hours 1-720'),

@@ -22,7 +22,7 @@ import { TeamsRoster } from './bot/roster';
 import { TenantGate } from './bot/tenantGate';
 import { CommandGuard } from './commands/guard';
 import { ConversationMembers } from './members';
-import { CommandLimits } from './quota/commandLimits';
+import { CommandLimits, perMinute } from './quota/commandLimits';
 import { QuotaShield } from './quota/shield';
 import { TenantPolicy } from './tenants';
 
@@ -107,7 +107,8 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   const tracker = new ActionTracker(services);
   const scheduler = new DigestScheduler(services);
   const commands = new CommandRouter({ ...services, defender: shield.chat }, scheduler);
-  const guard = new CommandGuard(services, new CommandLimits(undefined, () => now().getTime()), shield);
+  const limits = new CommandLimits(perMinute(config.commandLimits), () => now().getTime());
+  const guard = new CommandGuard(services, limits, shield);
   const cards = new CardRouter(services, tracker);
   const installations = new Installations(services, scheduler);
   const app = createTeamsApp(adapter, config, log, {

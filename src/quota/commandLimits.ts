@@ -12,11 +12,22 @@ export interface CommandRate {
   windowMs: number;
 }
 
-/** The command limits (README: "Security model"). */
+/** The default command limits (`COMMAND_LIMIT_PER_PERSON`, `COMMAND_LIMIT_PER_CONVERSATION`; README: "Security model"). */
 export const COMMAND_LIMITS: Readonly<{ perPerson: CommandRate; perConversation: CommandRate }> = {
   perPerson: { max: 10, windowMs: 60_000 },
   perConversation: { max: 30, windowMs: 60_000 },
 };
+
+/** Limits of `max` commands a minute per person and per conversation. */
+export function perMinute(limits: { perPerson: number; perConversation: number }): {
+  perPerson: CommandRate;
+  perConversation: CommandRate;
+} {
+  return {
+    perPerson: { max: limits.perPerson, windowMs: 60_000 },
+    perConversation: { max: limits.perConversation, windowMs: 60_000 },
+  };
+}
 
 /** The verdict on one command. */
 export type CommandAdmission =

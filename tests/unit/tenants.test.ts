@@ -82,6 +82,14 @@ describe('the home tenant and ALLOWED_TENANTS', () => {
     expect(loadConfig({ AZURE_TENANT_ID: HOME, ALLOWED_TENANTS: 'none' }).tenants.allowed).toEqual(new Set());
   });
 
+  it('the command limits default to 10 a minute per person and 30 per conversation', () => {
+    expect(loadConfig({}).commandLimits).toEqual({ perPerson: 10, perConversation: 30 });
+    expect(loadConfig({ COMMAND_LIMIT_PER_PERSON: '3' }).commandLimits.perPerson).toBe(3);
+    expect(refusal({ COMMAND_LIMIT_PER_CONVERSATION: '0' })).toBe(
+      'COMMAND_LIMIT_PER_CONVERSATION: expected commands a minute 1-1000000, got "0"',
+    );
+  });
+
   it('ALLOW_EXTERNAL_MEMBERS is false unless set to true', () => {
     expect(loadConfig({}).allowExternalMembers).toBe(false);
     expect(loadConfig({ ALLOW_EXTERNAL_MEMBERS: 'true' }).allowExternalMembers).toBe(true);
