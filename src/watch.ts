@@ -18,7 +18,6 @@ import type { Services } from './services';
 import { openStore } from './store';
 import { startSimulator, simulatorOptionsFromConfig, type RunningSimulator } from './simulator';
 import { ActionTracker } from './actions/tracker';
-import { TeamsRoster } from './bot/roster';
 import { TenantGate } from './bot/tenantGate';
 import { CommandGuard } from './commands/guard';
 import { ConversationMembers } from './members';
@@ -85,12 +84,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     },
   });
   const messenger = new ProactiveMessenger(adapter, config.bot.id, stores.conversations, log.child({ part: 'teams' }));
-  const members = new ConversationMembers(
-    new TeamsRoster(adapter, config.bot.id),
-    tenants,
-    config.allowExternalMembers,
-    now,
-  );
+  const members = new ConversationMembers(messenger, tenants, config.allowExternalMembers, now);
   // Digests, clicks and trackers use the watch's view of Defender; chat commands the chat view (src/quota/shield.ts).
   const shield = new QuotaShield(defender, { log: log.child({ part: 'quota' }), now: () => now().getTime() });
   const services: Services = {

@@ -119,12 +119,6 @@ export class QuotaShield {
     return this.budget.chatAllowance(api, this.chatInFlight[api]);
   }
 
-  /** The calls this process sent to `api` in the last `windowMs`. */
-  used(api: ApiName, windowMs: number): number {
-    this.budget.sync();
-    return this.budget.used(api, windowMs);
-  }
-
   private view(workClass: WorkClass): MeteredDefenderApi {
     const view: Record<string, unknown> = { stats: () => this.client.stats() };
     for (const [name, operation] of Object.entries(OPERATIONS)) {
