@@ -102,6 +102,11 @@ export interface Config {
   allowExternalMembers: boolean;
   /** Chat commands taken per minute from one person and from one conversation. */
   commandLimits: { perPerson: number; perConversation: number };
+  /**
+   * The share of each documented API quota that chat reads may bring this process's calls to (`CHAT_QUOTA_SHARE`);
+   * the rest is kept for digests, clicks and trackers. `off` (simulated source only) never refuses chat.
+   */
+  chatQuotaShare: number | 'off';
   operators: AccessList;
   approvers: AccessList;
   /** Hours a remediation request waits for a decision before it expires. */
@@ -244,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     tenants,
     allowExternalMembers: boolean('ALLOW_EXTERNAL_MEMBERS', get('ALLOW_EXTERNAL_MEMBERS') ?? 'false'),
+    chatQuotaShare: chatShare(get('CHAT_QUOTA_SHARE') ?? '0.5', simulated),
     commandLimits: {
       perPerson: integer(
         'COMMAND_LIMIT_PER_PERSON',
@@ -466,6 +472,21 @@ function accessList(name: string, value: string, tenants: TenantConfig): AccessL
     else people.add(`${parts[0]}/${parts[1]}`);
   }
   return { everyoneIn, people };
+}
+
+/** A fraction 0.05-1, or `off`, which only the simulated source takes (it has no quota unless told to). */
+function chatShare(value: string, simulated: boolean): number | 'off' {
+  if (value.toLowerCase() === 'off') {
+    if (!simulated) {
+      throw new ConfigError('CHAT_QUOTA_SHARE', 'off is only for the simulated source; expected a fraction 0.05-1');
+    }
+    return 'off';
+  }
+  const n = /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0.05 && n <= 1)) {
+    throw new ConfigError('CHAT_QUOTA_SHARE', `expected a fraction between 0.05 and 1 (or off), got "${value}"`);
+  }
+  return n;
 }
 
 function boolean(name: string, value: string): boolean {

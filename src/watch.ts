@@ -86,7 +86,11 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   const messenger = new ProactiveMessenger(adapter, config.bot.id, stores.conversations, log.child({ part: 'teams' }));
   const members = new ConversationMembers(messenger, tenants, config.allowExternalMembers, now);
   // Digests, clicks and trackers use the watch's view of Defender; chat commands the chat view (src/quota/shield.ts).
-  const shield = new QuotaShield(defender, { log: log.child({ part: 'quota' }), now: () => now().getTime() });
+  const shield = new QuotaShield(defender, {
+    chatShare: config.chatQuotaShare,
+    log: log.child({ part: 'quota' }),
+    now: () => now().getTime(),
+  });
   const services: Services = {
     config,
     log,

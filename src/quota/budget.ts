@@ -43,9 +43,12 @@ export class CallBudget {
     private readonly counter: RequestCounter,
     private readonly now: () => number = Date.now,
     private readonly quotas: Readonly<Record<ApiName, readonly Quota[]>> = API_QUOTAS,
-    private readonly chatShare: number = CHAT_SHARE,
+    /** The share of each quota chat may bring the window to; `off`: chat is never refused here. */
+    private readonly chatShare: number | 'off' = CHAT_SHARE,
   ) {
-    if (!(chatShare > 0 && chatShare <= 1)) throw new RangeError(`chatShare must be in (0, 1], got ${chatShare}`);
+    if (chatShare !== 'off' && !(chatShare > 0 && chatShare <= 1)) {
+      throw new RangeError(`chatShare must be in (0, 1] or off, got ${chatShare}`);
+    }
     this.last = counter.stats();
   }
 
@@ -81,6 +84,7 @@ export class CallBudget {
    */
   chatAllowance(api: ApiName, inFlight = 0): Allowance {
     this.sync();
+    if (this.chatShare === 'off') return { ok: true };
     for (const quota of this.quotas[api]) {
       const chatCeiling = Math.max(1, Math.floor(quota.max * this.chatShare));
       const used = this.used(api, quota.windowMs) + inFlight;

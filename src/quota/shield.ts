@@ -72,7 +72,8 @@ const OPERATIONS: { readonly [K in keyof DefenderApi]: { api: ApiName; kind: Kin
 export interface QuotaShieldOptions {
   now?: () => number;
   quotas?: Readonly<Record<ApiName, readonly Quota[]>>;
-  chatShare?: number;
+  /** Share of each quota chat may bring the window to (default `CHAT_SHARE`); `off` never refuses chat. */
+  chatShare?: number | 'off';
   freshnessSeconds?: number;
   reuseMaxItems?: number;
   investigationQuota?: Quota;

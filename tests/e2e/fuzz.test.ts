@@ -44,6 +44,7 @@ beforeAll(async () => {
     // tests/e2e/quota.test.ts) would drop most of them before they reach the handlers this test is about.
     COMMAND_LIMIT_PER_PERSON: '1000000',
     COMMAND_LIMIT_PER_CONVERSATION: '1000000',
+    CHAT_QUOTA_SHARE: 'off',
   });
 });
 

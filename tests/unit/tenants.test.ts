@@ -90,6 +90,18 @@ describe('the home tenant and ALLOWED_TENANTS', () => {
     );
   });
 
+  it('CHAT_QUOTA_SHARE is half by default; off only on the simulated source', () => {
+    expect(loadConfig({}).chatQuotaShare).toBe(0.5);
+    expect(loadConfig({ CHAT_QUOTA_SHARE: '0.25' }).chatQuotaShare).toBe(0.25);
+    expect(loadConfig({ CHAT_QUOTA_SHARE: 'off' }).chatQuotaShare).toBe('off');
+    expect(refusal({ DEFENDER_SOURCE: 'live', AZURE_TENANT_ID: HOME, CHAT_QUOTA_SHARE: 'off' })).toBe(
+      'CHAT_QUOTA_SHARE: off is only for the simulated source; expected a fraction 0.05-1',
+    );
+    expect(refusal({ CHAT_QUOTA_SHARE: '2' })).toBe(
+      'CHAT_QUOTA_SHARE: expected a fraction between 0.05 and 1 (or off), got "2"',
+    );
+  });
+
   it('ALLOW_EXTERNAL_MEMBERS is false unless set to true', () => {
     expect(loadConfig({}).allowExternalMembers).toBe(false);
     expect(loadConfig({ ALLOW_EXTERNAL_MEMBERS: 'true' }).allowExternalMembers).toBe(true);

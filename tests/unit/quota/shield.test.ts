@@ -185,6 +185,16 @@ describe('chat reads', () => {
     await expect(shield.chat.getMachine('one-more')).resolves.toBeDefined();
   });
 
+  it('a smaller share (several instances) refuses sooner; off never refuses', async () => {
+    const client = new FakeClient();
+    const quarter = new QuotaShield(client.api(), { now: clock().now, chatShare: 0.25 });
+    for (let i = 0; i < 25; i++) await quarter.chat.getMachine(`d${i}`);
+    await expect(quarter.chat.getMachine('one-more')).rejects.toBeInstanceOf(QuotaReservedError);
+    const unlimited = new QuotaShield(new FakeClient().api(), { now: clock().now, chatShare: 'off' });
+    for (let i = 0; i < 150; i++) await unlimited.chat.getMachine(`d${i}`);
+    expect(unlimited.chatAllowance('defender')).toEqual({ ok: true });
+  });
+
   it('reads in flight count: 80 different reads at once send at most the chat share', async () => {
     const client = new FakeClient();
     const shield = new QuotaShield(client.api(), { now: clock().now });
