@@ -5,6 +5,7 @@
  * names the variable and what it accepts; `src/index.ts` prints that line and exits 1.
  */
 import { validate as isValidCron } from 'node-cron';
+import { CHAT_SHARE } from './quota/limits';
 
 /** A bad setting: `message` names the variable and what it accepts. */
 export class ConfigError extends Error {
@@ -249,7 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     tenants,
     allowExternalMembers: boolean('ALLOW_EXTERNAL_MEMBERS', get('ALLOW_EXTERNAL_MEMBERS') ?? 'false'),
-    chatQuotaShare: chatShare(get('CHAT_QUOTA_SHARE') ?? '0.5', simulated),
+    chatQuotaShare: chatShare(get('CHAT_QUOTA_SHARE') ?? String(CHAT_SHARE), simulated),
     commandLimits: {
       perPerson: integer(
         'COMMAND_LIMIT_PER_PERSON',
