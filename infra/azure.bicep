@@ -37,6 +37,12 @@ param securityOperators string = ''
 @description('SECURITY_APPROVERS: comma-separated Entra object ids allowed to approve or reject remediation requests, or *. Empty = nobody.')
 param securityApprovers string = ''
 
+@description('ALLOWED_TENANTS: comma-separated Entra tenant ids served besides the home tenant, or none.')
+param allowedTenants string = 'none'
+
+@description('ALLOW_EXTERNAL_MEMBERS: true to post digests to conversations with members of other organisations (shared channels).')
+param allowExternalMembers string = 'false'
+
 @description('DIGEST_DAILY_CRON (node-cron).')
 param digestDailyCron string = '0 8 * * *'
 
@@ -213,6 +219,15 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         {
           name: 'SECURITY_APPROVERS'
           value: securityApprovers
+        }
+        // Which organisations are served, and whether digests reach members of others.
+        {
+          name: 'ALLOWED_TENANTS'
+          value: allowedTenants
+        }
+        {
+          name: 'ALLOW_EXTERNAL_MEMBERS'
+          value: allowExternalMembers
         }
         {
           name: 'DIGEST_DAILY_CRON'

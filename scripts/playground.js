@@ -55,6 +55,12 @@ function botEnvironment(env, port) {
   delete botEnv.BOT_TYPE;
   delete botEnv.BOT_TENANT_ID;
   botEnv.DEFENDER_SOURCE = env.DEFENDER_SOURCE || 'simulated';
+  if (botEnv.DEFENDER_SOURCE === 'simulated') {
+    // The Playground's mock tenant is nobody's: a home tenant named in the shell would turn the tenant gate on
+    // and refuse it (src/tenants.ts).
+    delete botEnv.AZURE_TENANT_ID;
+    delete botEnv.ALLOWED_TENANTS;
+  }
   botEnv.STORE = env.PLAYGROUND_STORE || DEFAULT_STORE;
   return botEnv;
 }

@@ -5,6 +5,7 @@
  * names the variable and what it accepts; `src/index.ts` prints that line and exits 1.
  */
 import { validate as isValidCron } from 'node-cron';
+import { CHAT_SHARE } from './quota/limits';
 
 /** A bad setting: `message` names the variable and what it accepts. */
 export class ConfigError extends Error {
@@ -17,8 +18,30 @@ export class ConfigError extends Error {
   }
 }
 
-/** Who may do something: everyone, or a set of Entra object ids. */
-export type AccessList = { everyone: true } | { everyone: false; ids: ReadonlySet<string> };
+/**
+ * Who may do something, always by (tenant, Entra object id): everyone of some tenants, and named people.
+ * Tenant `*` stands for any tenant; it only appears when no home tenant is known (local mode, gate off).
+ */
+export interface AccessList {
+  /** Tenants (lower-case GUIDs, or `*`) whose every member is on the list. */
+  everyoneIn: ReadonlySet<string>;
+  /** People on the list, as `<tenant>/<object id>` in lower case (tenant `*` = any tenant). */
+  people: ReadonlySet<string>;
+}
+
+/** Which tenants the bot serves (see `src/tenants.ts` for how an activity's tenant is judged). */
+export interface TenantConfig {
+  /** The home tenant (lower-case GUID): `AZURE_TENANT_ID`, else `BOT_TENANT_ID`. Absent only with the gate off. */
+  home?: string;
+  /** Tenants served besides the home tenant (`ALLOWED_TENANTS`), lower-case GUIDs. */
+  allowed: ReadonlySet<string>;
+  /**
+   * True: an activity from a tenant that is not served is refused. False only in local mode with the simulated
+   * source and no tenant named (empty `BOT_ID`, `DEFENDER_SOURCE=simulated`, no `AZURE_TENANT_ID`,
+   * `BOT_TENANT_ID` or `ALLOWED_TENANTS`): every tenant is accepted, as the simulated source serves anyone.
+   */
+  gate: boolean;
+}
 
 /** Bot Framework app type. */
 export type BotType = 'SingleTenant' | 'UserAssignedMsi' | 'MultiTenant';
@@ -81,6 +104,17 @@ export interface Config {
   };
   /** How often (seconds) an instance looks for scheduled digests that are due but were not posted. */
   catchUpSeconds: number;
+  /** The home tenant, the other tenants served, and whether activities from other tenants are refused. */
+  tenants: TenantConfig;
+  /** Post digests to conversations that have members from a tenant the bot does not serve (`ALLOW_EXTERNAL_MEMBERS`). */
+  allowExternalMembers: boolean;
+  /** Chat commands taken per minute from one person and from one conversation. */
+  commandLimits: { perPerson: number; perConversation: number };
+  /**
+   * The share of each documented API quota that chat reads may bring this process's calls to (`CHAT_QUOTA_SHARE`);
+   * the rest is kept for digests, clicks and trackers. `off` (simulated source only) never refuses chat.
+   */
+  chatQuotaShare: number | 'off';
   operators: AccessList;
   approvers: AccessList;
   /** Hours a remediation request waits for a decision before it expires. */
@@ -180,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DIGEST_TIMEZONE', `expected an IANA time zone such as Europe/Paris, got "${timezone}"`);
   }
   const simulated = defenderSource === 'simulated';
+  const tenants = parseTenants(get, { botId, botTenantId, azureTenantId: azure.tenantId, simulated });
 
   return {
     nodeEnv,
@@ -227,8 +262,27 @@ export function loadConfig(env: Env = process.env): Config {
       86400,
       'seconds 1-86400',
     ),
-    operators: accessList('SECURITY_OPERATORS', get('SECURITY_OPERATORS') ?? (simulated ? '*' : '')),
-    approvers: accessList('SECURITY_APPROVERS', get('SECURITY_APPROVERS') ?? (simulated ? '*' : '')),
+    tenants,
+    allowExternalMembers: boolean('ALLOW_EXTERNAL_MEMBERS', get('ALLOW_EXTERNAL_MEMBERS') ?? 'false'),
+    chatQuotaShare: chatShare(get('CHAT_QUOTA_SHARE') ?? String(CHAT_SHARE), simulated),
+    commandLimits: {
+      perPerson: integer(
+        'COMMAND_LIMIT_PER_PERSON',
+        get('COMMAND_LIMIT_PER_PERSON') ?? '10',
+        1,
+        1_000_000,
+        'commands a minute 1-1000000',
+      ),
+      perConversation: integer(
+        'COMMAND_LIMIT_PER_CONVERSATION',
+        get('COMMAND_LIMIT_PER_CONVERSATION') ?? '30',
+        1,
+        1_000_000,
+        'commands a minute 1-1000000',
+      ),
+    },
+    operators: accessList('SECURITY_OPERATORS', get('SECURITY_OPERATORS') ?? (simulated ? '*' : ''), tenants),
+    approvers: accessList('SECURITY_APPROVERS', get('SECURITY_APPROVERS') ?? (simulated ? '*' : ''), tenants),
     approvalTtlHours: integer('APPROVAL_TTL_HOURS', get('APPROVAL_TTL_HOURS') ?? '24', 1, 24 * 30, 'hours 1-720'),
     trackerPollSeconds: integer('TRACKER_POLL_SECONDS', get('TRACKER_POLL_SECONDS') ?? '5', 1, 60, 'seconds 1-60'),
     logLevel: oneOf('LOG_LEVEL', get('LOG_LEVEL') ?? 'info', LOG_LEVELS),
@@ -383,22 +437,125 @@ function uuidOrDomain(name: string, value: string): void {
   }
 }
 
-function accessList(name: string, value: string): AccessList {
-  if (value === '*') return { everyone: true };
-  if (value.toLowerCase() === 'none') return { everyone: false, ids: new Set() };
-  const ids = value
+/**
+ * The tenants served. The home tenant is `AZURE_TENANT_ID` (the tenant whose Defender data the bot reads), else
+ * `BOT_TENANT_ID`; activities carry tenant GUIDs, so the home tenant must be one (a domain cannot be compared).
+ */
+function parseTenants(
+  get: (name: string) => string | undefined,
+  known: { botId: string; botTenantId: string; azureTenantId?: string; simulated: boolean },
+): TenantConfig {
+  const allowed = new Set<string>();
+  const rawAllowed = get('ALLOWED_TENANTS');
+  if (rawAllowed && rawAllowed.toLowerCase() !== 'none') {
+    for (const id of rawAllowed
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      if (!UUID.test(id)) {
+        throw new ConfigError('ALLOWED_TENANTS', `expected comma-separated tenant GUIDs (or none), got "${id}"`);
+      }
+      allowed.add(id.toLowerCase());
+    }
+  }
+  let home: string | undefined;
+  if (known.azureTenantId && UUID.test(known.azureTenantId)) home = known.azureTenantId.toLowerCase();
+  else if (known.botTenantId) {
+    if (!UUID.test(known.botTenantId)) {
+      throw new ConfigError('BOT_TENANT_ID', `expected a tenant GUID, got "${known.botTenantId}"`);
+    }
+    home = known.botTenantId.toLowerCase();
+  }
+  const named = !!known.azureTenantId || !!known.botTenantId || allowed.size > 0;
+  const gate = !!known.botId || !known.simulated || named;
+  if (gate && !home) {
+    throw new ConfigError(
+      'AZURE_TENANT_ID',
+      known.azureTenantId
+        ? `the tenant gate compares tenant GUIDs: set AZURE_TENANT_ID (or BOT_TENANT_ID) to the home tenant's GUID, not "${known.azureTenantId}"`
+        : 'the home tenant is required (activities from other tenants are refused): set AZURE_TENANT_ID or BOT_TENANT_ID to its GUID',
+    );
+  }
+  if (home) allowed.delete(home);
+  return { home, allowed, gate };
+}
+
+/** True when the gate lets activities of `tenantId` in. */
+function served(tenants: TenantConfig, tenantId: string): boolean {
+  return !tenants.gate || tenantId === tenants.home || tenants.allowed.has(tenantId);
+}
+
+/**
+ * An access list: `*` (everyone of the home tenant; with the gate off, everyone), `none`, or comma-separated
+ * entries `<object id>` (a person of the home tenant), `<tenant id>/<object id>` (a person of another served
+ * tenant) or `<tenant id>/*` (everyone of that tenant).
+ */
+function accessList(name: string, value: string, tenants: TenantConfig): AccessList {
+  const everyoneIn = new Set<string>();
+  const people = new Set<string>();
+  const home = tenants.home ?? '*';
+  if (value.toLowerCase() === 'none') return { everyoneIn, people };
+  const entries = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const id of ids) {
-    if (!UUID.test(id))
-      throw new ConfigError(name, `expected *, none, or comma-separated Entra object ids, got "${id}"`);
+  const expected =
+    'expected *, none, or comma-separated Entra object ids (<object id>, <tenant id>/<object id>, <tenant id>/*)';
+  for (const entry of entries) {
+    if (entry === '*') {
+      everyoneIn.add(home);
+      continue;
+    }
+    const parts = entry.toLowerCase().split('/');
+    if (parts.length === 1 && UUID.test(parts[0])) {
+      people.add(`${home}/${parts[0]}`);
+      continue;
+    }
+    if (parts.length !== 2 || !UUID.test(parts[0]) || !(parts[1] === '*' || UUID.test(parts[1]))) {
+      throw new ConfigError(name, `${expected}, got "${entry}"`);
+    }
+    if (!served(tenants, parts[0])) {
+      throw new ConfigError(name, `tenant ${parts[0]} of "${entry}" is not served: add it to ALLOWED_TENANTS`);
+    }
+    if (parts[1] === '*') everyoneIn.add(parts[0]);
+    else people.add(`${parts[0]}/${parts[1]}`);
   }
-  return { everyone: false, ids: new Set(ids.map((id) => id.toLowerCase())) };
+  return { everyoneIn, people };
 }
 
-/** True when `aadObjectId` is on the list. */
-export function isAllowed(list: AccessList, aadObjectId: string | undefined): boolean {
-  if (list.everyone) return true;
-  return !!aadObjectId && list.ids.has(aadObjectId.toLowerCase());
+/** A fraction 0.05-1, or `off`, which only the simulated source takes (it has no quota unless told to). */
+function chatShare(value: string, simulated: boolean): number | 'off' {
+  if (value.toLowerCase() === 'off') {
+    if (!simulated) {
+      throw new ConfigError('CHAT_QUOTA_SHARE', 'off is only for the simulated source; expected a fraction 0.05-1');
+    }
+    return 'off';
+  }
+  const n = /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0.05 && n <= 1)) {
+    throw new ConfigError('CHAT_QUOTA_SHARE', `expected a fraction between 0.05 and 1 (or off), got "${value}"`);
+  }
+  return n;
+}
+
+function boolean(name: string, value: string): boolean {
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(name, `expected true or false, got "${value}"`);
+}
+
+/** Someone as access lists know them: Entra object id and tenant. */
+export interface Principal {
+  /** Entra object id (the Teams user's `aadObjectId`). */
+  id: string;
+  /** Entra tenant id of the activity that carried them; absent when unknown. */
+  tenantId?: string;
+}
+
+/** True when `who` is on the list, compared by (tenant, object id), never by the object id alone. */
+export function isAllowed(list: AccessList, who: Principal): boolean {
+  const tenant = (who.tenantId ?? '').toLowerCase();
+  const id = who.id.toLowerCase();
+  if (list.everyoneIn.has('*') || (tenant && list.everyoneIn.has(tenant))) return true;
+  return list.people.has(`*/${id}`) || (!!tenant && list.people.has(`${tenant}/${id}`));
 }

@@ -2,10 +2,11 @@
  * Install and removal: remember where the bot lives, subscribe channels to the digests, and say hello once.
  */
 import { randomUUID } from 'node:crypto';
-import { welcomeCard, type AdaptiveCard } from './cards';
+import { welcomeCard, type AdaptiveCard, type ExternalMembersView } from './cards';
 import { BOT_NAME } from './commands/help';
 import { subscriptionViews } from './commands/subscriptionViews';
 import type { SubscriptionListener } from './commands/subscribe';
+import { externalMembersText } from './members';
 import { cardContext, type Services } from './services';
 import type { ConversationRecord } from './store/conversations';
 import type { Person } from './store/requests';
@@ -40,6 +41,7 @@ export class Installations {
     }
     await stores.audit.record({
       userId: by.id,
+      userTenantId: by.tenantId,
       userName: by.name,
       action: 'install',
       outcome: 'succeeded',
@@ -51,7 +53,43 @@ export class Installations {
       conversation: conversation.type,
       botName: BOT_NAME,
       subscriptions: await subscriptionViews(this.services, conversation.id),
+      externalMembers: await this.externalMembers(conversation),
     });
+  }
+
+  /** Reads who is in the new conversation; members of other organisations are audited and shown in the welcome. */
+  private async externalMembers(conversation: ConversationRecord): Promise<ExternalMembersView | undefined> {
+    const { members, stores, log } = this.services;
+    const digestsPosted = members.externalAllowed;
+    const record = (outcome: 'allowed' | 'withheld' | 'failed', detail: string) =>
+      stores.audit.record({
+        at: this.services.now().toISOString(),
+        userId: 'system',
+        userName: 'Watchstander',
+        action: 'external members',
+        outcome,
+        detail: detail.slice(0, 500),
+        conversationId: conversation.id,
+      });
+    try {
+      const audience = await members.audience(conversation);
+      if (audience.external === 0) return undefined;
+      const tenants = audience.externalTenants.join(', ');
+      await record(
+        digestsPosted ? 'allowed' : 'withheld',
+        `${externalMembersText(audience)} (${tenants}): digests ${digestsPosted ? 'are posted here (ALLOW_EXTERNAL_MEMBERS=true)' : 'are withheld until ALLOW_EXTERNAL_MEMBERS=true or they leave'}`,
+      );
+      return {
+        known: true,
+        count: audience.external,
+        organisations: audience.externalTenants.length,
+        digestsPosted,
+      };
+    } catch (error) {
+      log.warn({ err: error, conversationId: conversation.id }, 'could not read the members of a new conversation');
+      await record('failed', 'the members could not be read; digests are checked again before each post');
+      return { known: false, digestsPosted };
+    }
   }
 
   /** Forgets the conversation and its subscriptions. */

@@ -19,6 +19,12 @@ import { openStore } from './store';
 import { startSimulator, simulatorOptionsFromConfig, type RunningSimulator } from './simulator';
 import { rememberCard } from './actions/postedCards';
 import { ActionTracker } from './actions/tracker';
+import { TenantGate } from './bot/tenantGate';
+import { CommandGuard } from './commands/guard';
+import { ConversationMembers } from './members';
+import { CommandLimits, perMinute } from './quota/commandLimits';
+import { QuotaShield } from './quota/shield';
+import { TenantPolicy } from './tenants';
 
 /** What start-up needs besides the configuration (factories, so tests can swap the clock or the client). */
 export interface WatchOptions {
@@ -58,28 +64,58 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
     config.store.kind === 'azure' && config.store.accountUrl ? options.createCredential(config) : undefined;
   const stores = await openStore(config.store, credential);
 
+  const now = options.now ?? (() => new Date());
+  const tenants = new TenantPolicy(config.tenants);
   const adapter = createAdapter(config, log);
+  // The tenant gate: every inbound activity, once authenticated, before any handler (proactive turns skip it).
+  const gate = new TenantGate({
+    policy: tenants,
+    log: log.child({ part: 'tenant-gate' }),
+    audit: async (refusal) => {
+      await stores.audit.record({
+        at: now().toISOString(),
+        userId: refusal.userId,
+        userTenantId: refusal.tenantId,
+        userName: refusal.userName,
+        action: refusal.action,
+        outcome: 'refused',
+        detail: `${refusal.reason}: nothing was read or changed`.slice(0, 500),
+        conversationId: refusal.conversationId,
+      });
+    },
+  });
   const messenger = new ProactiveMessenger(adapter, config.bot.id, stores.conversations, log.child({ part: 'teams' }));
+  const members = new ConversationMembers(messenger, tenants, config.allowExternalMembers, now);
+  // Digests, clicks and trackers use the watch's view of Defender; chat commands the chat view (src/quota/shield.ts).
+  const shield = new QuotaShield(defender, {
+    chatShare: config.chatQuotaShare,
+    log: log.child({ part: 'quota' }),
+    now: () => now().getTime(),
+  });
   const services: Services = {
     config,
     log,
-    defender,
+    defender: shield.watch,
     stores,
     messenger,
-    now: options.now ?? (() => new Date()),
+    members,
+    now,
     instanceId: options.instanceId,
   };
 
   const tracker = new ActionTracker(services);
   const scheduler = new DigestScheduler(services);
-  const commands = new CommandRouter(services, scheduler);
+  const commands = new CommandRouter({ ...services, defender: shield.chat }, scheduler);
+  const limits = new CommandLimits(perMinute(config.commandLimits), () => now().getTime());
+  const guard = new CommandGuard(services, limits, shield);
   const cards = new CardRouter(services, tracker);
   const installations = new Installations(services, scheduler);
   const app = createTeamsApp(adapter, config, log, {
     install: (conversation, by) => installations.install(conversation, by),
     uninstall: (conversationId) => installations.uninstall(conversationId),
     seen: (conversation) => installations.seen(conversation),
-    command: (request) => commands.handle(request),
+    membersChanged: (conversationId, teamId) => members.forget(conversationId, teamId),
+    command: async (request) => guard.check(request) ?? commands.handle(request),
     click: (click) => cards.handle(click),
     cardSent: (conversationId, activityId, card) => rememberCard(services, conversationId, activityId, card, 'sent'),
   });
@@ -99,7 +135,7 @@ export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
       const activityType = typeof req.body?.type === 'string' ? req.body.type.slice(0, 40) : undefined;
       res.header('x-request-id', requestId);
       const inbound = requestContext.run({ requestId, activityType }, () =>
-        processInbound(adapter, app, req.body, authorization, log),
+        processInbound(adapter, app, req.body, authorization, log, gate),
       );
       const work = inbound.then((answer) => {
         for (const [name, value] of Object.entries(answer.headers ?? {})) res.header(name, value);

@@ -27,6 +27,7 @@ export async function audit(services: Services, fact: AuditFact): Promise<void> 
   await services.stores.audit.record({
     at: services.now().toISOString(),
     userId: fact.user.id,
+    userTenantId: fact.user.tenantId,
     userName: fact.user.name,
     action: fact.action,
     deviceId: fact.device?.id,

@@ -7,7 +7,7 @@ import type { CardAction } from '../cards/verbs';
 import { operationLabel } from '../cards/styles';
 import { isAllowed } from '../config';
 import type { AuditOutcome } from '../store/audit';
-import type { RemediationRequest } from '../store/requests';
+import { mayBeSamePerson, type RemediationRequest } from '../store/requests';
 import { audit } from './audit';
 import { clickerOnly, replaceForAll, type ClickContext } from './clickContext';
 import { defenderComment } from './comment';
@@ -42,7 +42,7 @@ export async function decide(
       conversationId: conversation.id,
     });
 
-  if (!isAllowed(config.approvers, user.id)) {
+  if (!isAllowed(config.approvers, user)) {
     await auditClick('refused', 'not in SECURITY_APPROVERS');
     return clickerOnly(refusalCard(services, 'Not allowed', NOT_AN_APPROVER));
   }
@@ -50,7 +50,7 @@ export async function decide(
     await auditClick('refused', 'no such request');
     return clickerOnly(refusalCard(services, 'Unknown request', 'This remediation request does not exist (any more)'));
   }
-  if (found.requestedBy.id === user.id) {
+  if (mayBeSamePerson(found.requestedBy, user)) {
     await auditClick('refused', 'the requester cannot decide their own request');
     return clickerOnly(refusalCard(services, 'Not allowed', OWN_REQUEST));
   }

@@ -83,7 +83,7 @@ async function requestRemediation(
   const auditClick = (outcome: RequestAudit, detail?: string, name = device.name) =>
     audit(services, { user, action, device: { id: deviceId, name }, outcome, detail, conversationId: conversation.id });
 
-  if (!isAllowed(config.operators, user.id)) {
+  if (!isAllowed(config.operators, user)) {
     await auditClick('refused', 'not in SECURITY_OPERATORS');
     return clickerOnly(refusalCard(services, 'Not allowed', NOT_AN_OPERATOR));
   }

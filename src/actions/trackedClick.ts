@@ -36,7 +36,7 @@ export async function startFromClick(
   const auditClick = (outcome: 'allowed' | 'refused' | 'duplicate', detail?: string) =>
     audit(services, { user, action: clickAction(operation), device, outcome, detail, conversationId: conversation.id });
 
-  if (!isAllowed(services.config.operators, user.id)) {
+  if (!isAllowed(services.config.operators, user)) {
     await auditClick('refused', 'not in SECURITY_OPERATORS');
     return clickerOnly(refusalCard(services, 'Not allowed', NOT_AN_OPERATOR));
   }

@@ -151,7 +151,7 @@ async function prepare(
       conversationId,
     });
 
-  if (!isAllowed(services.config.operators, user.id)) {
+  if (!isAllowed(services.config.operators, user)) {
     await record('refused', 'not in SECURITY_OPERATORS');
     return { refused: { kind: 'refused', title: 'Not allowed', text: NOT_A_TRIAGER } };
   }

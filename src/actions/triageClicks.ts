@@ -61,7 +61,7 @@ export async function takeIncident(
 export async function openResolveForm(ctx: ClickContext, data: Data<'resolveIncidentForm'>): Promise<ClickOutcome> {
   const { services, click } = ctx;
   const { incidentId } = data;
-  if (!isAllowed(services.config.operators, click.user.id)) {
+  if (!isAllowed(services.config.operators, click.user)) {
     await audit(services, {
       user: click.user,
       action: TRIAGE_ACTIONS.resolveForm,

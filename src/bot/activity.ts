@@ -4,13 +4,30 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { ConversationRecord, ConversationType } from '../store/conversations';
 import type { Person } from '../store/requests';
+import type { ActivityTenantFields } from '../tenants';
 
-/** The Teams user behind an activity: Entra object id (falls back to the channel account id) and name. */
+/**
+ * The Teams user behind an activity: Entra object id (falls back to the channel account id), name, and the tenant
+ * of the activity (which the tenant gate has checked by then).
+ */
 export function personOf(activity: Partial<Activity>): Person {
   const from = activity.from;
+  const tenantId = tenantFieldsOf(activity).channelData ?? tenantFieldsOf(activity).conversation;
   return {
     id: String(from?.aadObjectId ?? from?.id ?? 'unknown').slice(0, 128),
     name: String(from?.name ?? 'someone').slice(0, 128),
+    ...(tenantId ? { tenantId: tenantId.toLowerCase().slice(0, 128) } : {}),
+  };
+}
+
+/** The two places Teams names the tenant of an activity: `channelData.tenant.id` and `conversation.tenantId`. */
+export function tenantFieldsOf(activity: Partial<Activity>): ActivityTenantFields {
+  const channelData = (activity.channelData ?? {}) as { tenant?: { id?: unknown } };
+  const fromChannelData = channelData.tenant?.id;
+  const fromConversation = activity.conversation?.tenantId;
+  return {
+    channelData: typeof fromChannelData === 'string' && fromChannelData ? fromChannelData : undefined,
+    conversation: typeof fromConversation === 'string' && fromConversation ? fromConversation : undefined,
   };
 }
 

@@ -117,6 +117,11 @@ export function parseInboundActivity(body: unknown): { activity: Activity } | { 
   return { activity: activity as unknown as Activity };
 }
 
+/** What an authenticated inbound activity meets before the app: it runs `next` to let the activity in. */
+export interface InboundGate {
+  onTurn(context: TurnContext, next: () => Promise<void>): Promise<void>;
+}
+
 /** Authenticates and runs one inbound activity; never throws. */
 export async function processInbound(
   adapter: InboundAdapter,
@@ -124,6 +129,7 @@ export async function processInbound(
   body: unknown,
   authorization: string,
   log: Logger,
+  gate?: InboundGate,
 ): Promise<InboundAnswer> {
   const parsed = parseInboundActivity(body);
   if ('problem' in parsed) {
@@ -137,7 +143,9 @@ export async function processInbound(
       parsed.activity,
       async (context: TurnContext) => {
         turnStarted = true;
-        await app.run(context);
+        // Inbound only: proactive turns (digests, card updates) never come through here.
+        if (gate) await gate.onTurn(context, async () => void (await app.run(context)));
+        else await app.run(context);
       },
     );
     return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };

@@ -1,12 +1,15 @@
 /**
- * Proactive posting and in-place card updates through the Bot Framework connector, within the Teams rate limits.
+ * Proactive posting, in-place card updates and roster reads through the Bot Framework connector, within the Teams
+ * rate limits.
  */
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type ConversationReference } from 'botbuilder';
 import type { AdaptiveCard } from '../cards';
 import type { Logger } from '../log';
 import { ConversationGoneError, type Messenger } from '../messenger';
-import type { Conversations } from '../store/conversations';
+import type { Roster, RosterMember } from '../members';
+import type { ConversationRecord, Conversations } from '../store/conversations';
+import { readRoster } from './roster';
 import { SlidingWindowLimiter } from './rateLimiter';
 import { RETRIABLE_TEAMS_STATUSES, teamsRetryDelayMs, teamsStatusOf } from './teamsRetry';
 
@@ -24,8 +27,8 @@ export interface ProactiveOptions {
   baseDelayMs?: number;
 }
 
-/** Posts and updates cards in stored conversations. */
-export class ProactiveMessenger implements Messenger {
+/** Posts and updates cards in stored conversations, and reads their members. */
+export class ProactiveMessenger implements Messenger, Roster {
   private readonly perConversation = new SlidingWindowLimiter(TEAMS_LIMITS.perConversation);
   private readonly perTenant = new SlidingWindowLimiter(TEAMS_LIMITS.perTenant);
 
@@ -64,6 +67,18 @@ export class ProactiveMessenger implements Messenger {
     });
   }
 
+  /**
+   * The members of a conversation, read from Teams within the same limits and retries as sends (a roster read counts
+   * toward the app's requests per tenant like a send does).
+   */
+  async members(conversation: ConversationRecord): Promise<RosterMember[]> {
+    let members: RosterMember[] = [];
+    await this.withinLimits(conversation, 'roster read', async (reference) => {
+      members = await readRoster(this.adapter, this.botAppId, reference);
+    });
+    return members;
+  }
+
   private async send(
     conversationId: string,
     what: string,
@@ -71,6 +86,15 @@ export class ProactiveMessenger implements Messenger {
   ): Promise<void> {
     const conversation = await this.conversations.get(conversationId);
     if (!conversation) throw new ConversationGoneError(conversationId, 404);
+    await this.withinLimits(conversation, what, attempt);
+  }
+
+  private async withinLimits(
+    conversation: ConversationRecord,
+    what: string,
+    attempt: (reference: Partial<ConversationReference>) => Promise<void>,
+  ): Promise<void> {
+    const conversationId = conversation.id;
     const reference = conversation.reference as Partial<ConversationReference>;
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let n = 1; ; n++) {

@@ -35,6 +35,8 @@ export interface BotHandlers {
   uninstall(conversationId: string): Promise<void>;
   /** Any message: remembers where it came from, so the conversation can subscribe. */
   seen(conversation: ConversationRecord): Promise<void>;
+  /** People joined or left a conversation (or its team): what is known of its members is out of date. */
+  membersChanged(conversationId: string, teamId?: string): void;
   /** A chat command. */
   command(request: CommandRequest): Promise<Reply>;
   /** An `Action.Execute` click. */
@@ -92,11 +94,17 @@ export function createTeamsApp(adapter: TeamsAdapter, config: Config, log: Logge
     if (welcome) await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcome)));
   };
 
+  const membersChanged = (context: TurnContext) => {
+    const { team } = (context.activity.channelData ?? {}) as { team?: { id?: string } };
+    handlers.membersChanged(baseConversationId(context.activity.conversation.id), team?.id);
+  };
   app.conversationUpdate('membersAdded', async (context) => {
     if (botWasAdded(context)) await install(context);
+    else membersChanged(context);
   });
   app.conversationUpdate('membersRemoved', async (context) => {
     if (botWasRemoved(context)) await handlers.uninstall(baseConversationId(context.activity.conversation.id));
+    else membersChanged(context);
   });
   app.activity(ActivityTypes.InstallationUpdate, async (context) => {
     const action = String(context.activity.action ?? '');
@@ -114,6 +122,8 @@ export function createTeamsApp(adapter: TeamsAdapter, config: Config, log: Logge
       conversation,
       principalName: principalLookup(context),
     });
+    // A command dropped by the rate limit after its refusal was answered gets no answer at all.
+    if (!reply.cards.length && !reply.text) return;
     const activity = reply.cards.length
       ? MessageFactory.carousel(
           reply.cards.map((card) => CardFactory.adaptiveCard(card)),

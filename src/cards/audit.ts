@@ -44,7 +44,7 @@ export function auditCard(ctx: CardContext, view: AuditView): AdaptiveCard {
             ['Time', 'User', 'Action', 'Device or incident', 'Outcome'],
             shown.map((e) => [
               formatTime(e.at, ctx),
-              escapeOr(e.user, 'unknown', 60),
+              escapeOr(e.user, 'unknown', 100),
               escapeOr(e.action, 'unknown', 40),
               escapeOr(e.deviceName, '—', 60),
               outcomeCell(e),

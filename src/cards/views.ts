@@ -433,7 +433,14 @@ export interface WelcomeView {
   /** The bot's display name, for "@Watchstander help". */
   botName: string;
   subscriptions: SubscriptionView[];
+  /** Members of other organisations, when the conversation has any or its members could not be read. */
+  externalMembers?: ExternalMembersView;
 }
+
+/** Members of other organisations in a conversation, and whether digests are posted there anyway. */
+export type ExternalMembersView =
+  | { known: true; count: number; organisations: number; digestsPosted: boolean }
+  | { known: false; digestsPosted: boolean };
 
 /** The help card. */
 export interface HelpView {

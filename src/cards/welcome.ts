@@ -5,9 +5,10 @@ import { cardTitle, textBlock, type AdaptiveCard } from './elements';
 import { adaptiveCard } from './frame';
 import { commandFacts, COMMANDS, howToTalk } from './help';
 import { fitCard } from './limits';
+import { noticeBlock } from './notice';
 import { section } from './sections';
 import { subscriptionFacts } from './subscriptions';
-import type { CardContext, WelcomeView } from './views';
+import type { CardContext, ExternalMembersView, NoticeLine, WelcomeView } from './views';
 
 const WHAT_IT_DOES =
   'I stand the security watch of your Microsoft Defender for Business tenant here: a daily digest of new incidents, ' +
@@ -20,6 +21,7 @@ export function welcomeCard(ctx: CardContext, view: WelcomeView): AdaptiveCard {
   return fitCard(() =>
     adaptiveCard(ctx, [
       cardTitle('Watchstander is on watch'),
+      ...(view.externalMembers ? [noticeBlock(externalMembersNotice(view.externalMembers))] : []),
       textBlock(WHAT_IT_DOES),
       section('Subscribed digests', [subscriptionFacts(view.subscriptions)]),
       section('How to talk to me', [
@@ -28,4 +30,28 @@ export function welcomeCard(ctx: CardContext, view: WelcomeView): AdaptiveCard {
       ]),
     ]),
   );
+}
+
+/** The warning about members of other organisations: who they are, and what happens to the digests. */
+export function externalMembersNotice(external: ExternalMembersView): NoticeLine {
+  if (!external.known) {
+    return {
+      tone: 'warning',
+      text: external.digestsPosted
+        ? 'I could not read the members of this conversation. Digests are posted here even if people of other ' +
+          'organisations are members (ALLOW_EXTERNAL_MEMBERS is on).'
+        : 'I could not read the members of this conversation. Before each digest I check again that nobody from ' +
+          'another organisation would read it; until then digests are not posted here.',
+    };
+  }
+  const who =
+    external.count === 1 ? '1 member of this conversation is' : `${external.count} members of this conversation are`;
+  const from = external.organisations === 1 ? 'another organisation' : `${external.organisations} other organisations`;
+  return {
+    tone: 'warning',
+    text: external.digestsPosted
+      ? `${who} from ${from}: they will see the digests posted here (ALLOW_EXTERNAL_MEMBERS is on).`
+      : `${who} from ${from}, so I do not post digests here while ALLOW_EXTERNAL_MEMBERS is off. ` +
+        'Commands asked here are still answered here, where every member can read the answers.',
+  };
 }

@@ -29,7 +29,18 @@ export async function subscribe(
   const text =
     `This conversation gets the ${kind} digest ${describeCron(cron)} (${timeZone})` +
     (next ? `; the next one comes ${next.toISOString().replace('T', ' ').slice(0, 16)} UTC.` : '.');
-  return { cards: [noticeCard(cardContext(services), { tone: 'success', title: `Subscribed: ${kind} digest`, text })] };
+  // Asked to post where people of other organisations would read it: said now, not only when a digest is withheld.
+  const verdict = await services.members.digestVerdict(request.conversation).catch(() => undefined);
+  const withheld = verdict && !verdict.post ? ` But ${lowerFirst(verdict.reason)}` : '';
+  return {
+    cards: [
+      noticeCard(cardContext(services), {
+        tone: withheld ? 'warning' : 'success',
+        title: `Subscribed: ${kind} digest`,
+        text: text + withheld,
+      }),
+    ],
+  };
 }
 
 /** Unsubscribes this conversation from a digest. */
@@ -45,4 +56,8 @@ export async function unsubscribe(
     ? `This conversation no longer gets the ${kind} digest. "subscribe ${kind}" brings it back.`
     : `This conversation was not subscribed to the ${kind} digest.`;
   return { cards: [noticeCard(cardContext(services), { tone: 'info', title: `Unsubscribed: ${kind} digest`, text })] };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

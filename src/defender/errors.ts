@@ -17,7 +17,9 @@ export type DefenderErrorKind =
   | 'invalid-response'
   | 'paging'
   | 'auth'
-  | 'invalid-argument';
+  | 'invalid-argument'
+  /** Not sent: this process keeps the rest of the API quota for scheduled digests and card actions. */
+  | 'quota';
 
 /** The request an error is about. `path` is the URL path without host or query. */
 export interface FailedRequest {

@@ -3,7 +3,7 @@
  * window, and an exactly-once post to each conversation.
  */
 import { cardContext, type Services } from '../services';
-import type { Subscription } from '../store/subscriptions';
+import { coveredThrough, type Subscription } from '../store/subscriptions';
 import { collectDigest } from './collect';
 import { digestCard } from './compose';
 import { postOnce, type PostOutcome } from './post';
@@ -45,7 +45,7 @@ export function dueSubscriptions(
     (s) =>
       s.kind === fire.kind &&
       subscriptionCron(services.config, s) === fire.cron &&
-      (!s.watermark || s.watermark < slot) &&
+      (coveredThrough(s) ?? '') < slot &&
       s.createdAt <= slot,
   );
 }

@@ -12,7 +12,7 @@
 import type { AdaptiveCard } from '../cards';
 import { ConversationGoneError } from '../messenger';
 import type { Services } from '../services';
-import type { SeenState, Subscription } from '../store/subscriptions';
+import { coveredThrough, type SeenState, type Subscription } from '../store/subscriptions';
 import type { Fire } from './schedule';
 import type { DigestWindow } from './window';
 
@@ -28,6 +28,11 @@ export type PostOutcome =
   | 'stale'
   /** Teams says the bot is gone from the conversation: its subscriptions were removed. */
   | 'gone'
+  /**
+   * Not posted on purpose: the conversation has members of another organisation and `ALLOW_EXTERNAL_MEMBERS` is off.
+   * The slot is done, the watermark stays: the next digest posted there covers this period too.
+   */
+  | 'withheld'
   /** The post or the store failed; the watermark did not move, so the next digest lists the same items again. */
   | 'failed';
 
@@ -78,7 +83,7 @@ export async function postOnce(
   const log = services.log.child({ digest: fire.kind, conversationId: subscription.conversationId, slot });
   const current = await stores.subscriptions.get(subscription.conversationId, subscription.kind);
   if (!current) return 'stale';
-  if (current.watermark && current.watermark >= slot) return 'alreadyPosted';
+  if ((coveredThrough(current) ?? '') >= slot) return 'alreadyPosted';
   if (current.watermark !== subscription.watermark || current.createdAt !== subscription.createdAt) return 'stale';
 
   const key = postKey(subscription);
@@ -92,6 +97,13 @@ export async function postOnce(
     if (posted) {
       log.warn({ activityId: posted.activityId }, 'digest was posted by an instance that stopped before recording it');
     } else {
+      const withheld = await withholdForAudience(services, subscription, window, slot);
+      if (withheld) {
+        // The window is not posted: its claim is given back, so the digest that does post it can take it.
+        await stores.fires.release(key, owner);
+        log.info({ reason: withheld }, `${fire.kind} digest withheld`);
+        return 'withheld';
+      }
       const activityId = await messenger.post(subscription.conversationId, card);
       posted = {
         phase: 'posted',
@@ -151,4 +163,36 @@ async function settleFailedClaim(services: Services, key: string, posted?: PostC
   const { fires } = services.stores;
   if (posted) await fires.claim(key, services.instanceId, 0, services.now(), posted);
   else await fires.release(key, services.instanceId);
+}
+
+/**
+ * When the conversation has members of another organisation (and `ALLOW_EXTERNAL_MEMBERS` is off): records the slot
+ * as withheld without moving the watermark past this window's start, audits it, and returns why. Undefined when the
+ * digest may be posted.
+ */
+async function withholdForAudience(
+  services: Services,
+  subscription: Subscription,
+  window: DigestWindow,
+  slot: string,
+): Promise<string | undefined> {
+  const { stores } = services;
+  const conversation = await stores.conversations.get(subscription.conversationId);
+  if (!conversation) return undefined;
+  const verdict = await services.members.digestVerdict(conversation);
+  if (verdict.post) return undefined;
+  const at = services.now().toISOString();
+  // A first digest withheld still fixes where the next one starts: its period is not lost either.
+  const since = window.since.toISOString();
+  await stores.subscriptions.markWithheld(subscription.conversationId, subscription.kind, { slot, at, since });
+  await stores.audit.record({
+    at,
+    userId: 'system',
+    userName: 'Watchstander',
+    action: `digest ${subscription.kind}`,
+    outcome: 'withheld',
+    detail: `${verdict.reason} Nothing is lost: the next digest posted here covers this period.`.slice(0, 500),
+    conversationId: subscription.conversationId,
+  });
+  return verdict.reason;
 }

@@ -7,7 +7,7 @@
 import { createTask, type RunCoordinator, type ScheduledTask, type TaskContext } from 'node-cron';
 import type { SubscriptionListener } from '../commands/subscribe';
 import type { Services } from '../services';
-import type { Subscription } from '../store/subscriptions';
+import { coveredThrough, type Subscription } from '../store/subscriptions';
 import { claimedFire, FireCoordinator, type FireClaimData } from './coordinator';
 import { runFire, type FireResult } from './fire';
 import { fireAt, fireKey, latestSlot, subscriptionCron, taskName, type Fire } from './schedule';
@@ -241,7 +241,7 @@ export class DigestScheduler implements SubscriptionListener {
       bySchedule.set(name, entry);
     }
     for (const [name, { kind, cron, members }] of bySchedule) {
-      const covered = (s: Subscription) => s.watermark ?? s.createdAt;
+      const covered = (s: Subscription) => coveredThrough(s) ?? s.createdAt;
       const since = members.reduce((min, s) => (covered(s) < min ? covered(s) : min), '\uffff');
       const slot = latestSlot(cron, this.timeZone, new Date(since), now);
       if (!slot || !this.missed(name, slot.slot)) continue;

@@ -79,7 +79,7 @@ export function handleAdmin(
     case 'PUT rateLimits': {
       const o = object(body);
       const limits: RateLimits = {};
-      for (const key of ['defenderPerMinute', 'graphPerMinute'] as const) {
+      for (const key of ['defenderPerMinute', 'defenderPerHour', 'graphPerMinute'] as const) {
         const v = o[key];
         if (v === undefined || v === null) continue;
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {

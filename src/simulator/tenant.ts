@@ -32,10 +32,12 @@ export const API_REQUESTOR = 'Watchstander-simulated-app';
 /** `startInvestigation` calls allowed per hour, as documented. */
 export const INVESTIGATIONS_PER_HOUR = 50;
 
-/** Optional per-minute request quotas (off by default) to exercise throttling. */
+/** Optional request quotas (off by default) to exercise throttling. */
 export interface RateLimits {
   /** Defender for Endpoint requests per minute (the real quota is 100). */
   defenderPerMinute?: number;
+  /** Defender for Endpoint requests per hour (the real quota is 1,500). */
+  defenderPerHour?: number;
   /** Microsoft Graph requests per minute (the real security quota is 150). */
   graphPerMinute?: number;
 }
@@ -150,7 +152,12 @@ export class SimulatedTenant {
   private readonly resolutions: { at: number; incident: IncidentRecord }[] = [];
   private readonly alertable: DeviceRecord[];
   private readonly rng: Rng;
-  private readonly calls = { investigation: [] as number[], graph: [] as number[], defender: [] as number[] };
+  private readonly calls = {
+    investigation: [] as number[],
+    graph: [] as number[],
+    defender: [] as number[],
+    defenderHour: [] as number[],
+  };
 
   constructor(options: TenantOptions = {}) {
     this.clock = options.now ?? Date.now;
@@ -316,8 +323,12 @@ export class SimulatedTenant {
     return inv;
   }
 
-  /** Checks a per-minute quota of an API; throws 429 when exceeded. */
+  /** Checks the quotas of an API (per minute, and per hour for Defender); throws 429 when one is exceeded. */
   checkRateLimit(api: 'graph' | 'defender'): void {
+    const perHour = api === 'defender' ? this.rateLimits.defenderPerHour : undefined;
+    if (perHour !== undefined && perHour > 0) {
+      this.consume('defenderHour', perHour, HOUR, this.now(), `Maximum allowed ${perHour} per 01:00:00`);
+    }
     const limit = api === 'graph' ? this.rateLimits.graphPerMinute : this.rateLimits.defenderPerMinute;
     if (limit === undefined || limit <= 0) return;
     this.consume(api, limit, MINUTE, this.now(), `Maximum allowed ${limit} per 00:01:00`);

@@ -15,13 +15,17 @@ export type AuditOutcome =
   | 'failed'
   | 'approved'
   | 'rejected'
-  | 'expired';
+  | 'expired'
+  /** Not done on purpose and kept for later: a digest not posted to a conversation with external members. */
+  | 'withheld';
 
 /** One line of the audit log. */
 export interface AuditEntry {
   at: string;
   /** Entra object id of the Teams user, or `system`. */
   userId: string;
+  /** Entra tenant of the user (a person is tenant + object id); absent for `system` and older entries. */
+  userTenantId?: string;
   userName: string;
   /** What was attempted: a card verb, a Defender call, a command. */
   action: string;

@@ -9,10 +9,24 @@ export type RemediationKind = 'isolate' | 'release';
 /** Where a request stands. */
 export type RequestState = 'pending' | 'approved' | 'rejected' | 'expired' | 'failed';
 
-/** A Teams user, by Entra object id and display name. */
+/**
+ * A Teams user: Entra object id, the tenant of the activity that named them, and display name. A person is
+ * (tenant, object id): the same object id in another tenant is someone else.
+ */
 export interface Person {
   id: string;
   name: string;
+  /** Entra tenant id (lower case); absent in records written before tenants were kept, or when unknown. */
+  tenantId?: string;
+}
+
+/**
+ * True when `a` and `b` may be the same person: same object id, and the same tenant or a tenant unknown on either
+ * side (so "must be two people" rules stay safe for records that predate tenants).
+ */
+export function mayBeSamePerson(a: Person, b: Person): boolean {
+  if (a.id.toLowerCase() !== b.id.toLowerCase()) return false;
+  return !a.tenantId || !b.tenantId || a.tenantId.toLowerCase() === b.tenantId.toLowerCase();
 }
 
 /** A stored remediation request. */

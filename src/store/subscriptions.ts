@@ -37,6 +37,23 @@ export interface Subscription {
   lastSlot?: string;
   lastPostedAt?: string;
   lastActivityId?: string;
+  /**
+   * When the slot of `lastSlot` was withheld instead of posted (external members): the watermark stayed, so the next
+   * digest posted there covers that period too. Absent once a digest is posted again.
+   */
+  withheldAt?: string;
+  /** The latest slot withheld (handled without a post); absent once a digest is posted again. */
+  withheldThrough?: string;
+}
+
+/**
+ * The time up to which a subscription's schedule slots are handled: by its last posted digest (its watermark), or by
+ * a withheld one; `undefined` before either.
+ */
+export function coveredThrough(subscription: Pick<Subscription, 'watermark' | 'withheldThrough'>): string | undefined {
+  const { watermark, withheldThrough } = subscription;
+  if (!watermark) return withheldThrough;
+  return withheldThrough && withheldThrough > watermark ? withheldThrough : watermark;
 }
 
 const key = (conversationId: string, kind: DigestKind) => `${conversationId}|${kind}`;
@@ -104,7 +121,38 @@ export class Subscriptions {
         lastActivityId: posted.activityId,
       };
       if (posted.seen) next.seen = posted.seen;
+      delete next.withheldAt;
+      delete next.withheldThrough;
       return next;
+    });
+    return moved;
+  }
+
+  /**
+   * Records a scheduled digest withheld on purpose (the conversation has members of another organisation): the
+   * slot counts as handled (`withheldThrough`), the watermark does not move (a subscription without one gets
+   * `since`, the start of the withheld window), so nothing is lost when digests go there again.
+   * Returns false when the subscription is gone or already covers this slot.
+   */
+  async markWithheld(
+    conversationId: string,
+    kind: DigestKind,
+    withheld: { slot: string; at: string; since: string },
+  ): Promise<boolean> {
+    let moved = false;
+    await updateRecord<Subscription>(this.store, 'subscriptions', key(conversationId, kind), (current) => {
+      moved = false;
+      if (!current) return undefined;
+      const covered = coveredThrough(current);
+      if (covered && covered >= withheld.slot) return undefined;
+      moved = true;
+      return {
+        ...current,
+        watermark: current.watermark ?? withheld.since,
+        lastSlot: withheld.slot,
+        withheldAt: withheld.at,
+        withheldThrough: withheld.slot,
+      };
     });
     return moved;
   }

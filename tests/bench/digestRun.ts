@@ -3,7 +3,7 @@
  * and composer (`digestCard`) the scheduler uses, over the real `DefenderClient`, with an in-memory store.
  */
 import { loadConfig } from '../../src/config';
-import { createDefenderClient, type DefenderClient } from '../../src/defender/client';
+import { createDefenderClient } from '../../src/defender/client';
 import { collectDigest } from '../../src/digest/collect';
 import { digestCard } from '../../src/digest/compose';
 import { digestWindow, type DigestWindow } from '../../src/digest/window';
@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log';
 import type { Messenger } from '../../src/messenger';
 import { cardContext, type Services } from '../../src/services';
 import { openStore } from '../../src/store';
+import { testMembers } from '../helpers/members';
 
 /**
  * Services wired as `startWatch` wires them, minus Teams (a digest collection posts nothing). Graph and Defender
@@ -41,6 +42,7 @@ export async function digestServices(simulatorUrl: string, defenderUrl = simulat
     defender,
     stores: await openStore(config.store),
     messenger,
+    members: testMembers(config),
     now: () => new Date(),
     instanceId: 'bench',
   };
@@ -58,7 +60,7 @@ export interface DigestRun {
 
 /** Collects and composes the first daily digest of a subscription (window: the last 24 hours). */
 export async function runDailyDigest(services: Services): Promise<DigestRun> {
-  const defender: DefenderClient = services.defender;
+  const defender = services.defender;
   const before = defender.stats();
   const started = performance.now();
   const window = digestWindow('daily', undefined, services.now());

@@ -3,7 +3,7 @@
  * device for its alerts (`GET /api/machines/{id}/alerts`) — with the same `DefenderClient`. Everything else is as
  * the product reads it, so the difference is only the per-device loop.
  */
-import type { DefenderClient } from '../../src/defender/client';
+import type { DefenderApi } from '../../src/defender/api';
 import type { MdeAlert } from '../../src/defender/models';
 import type { DigestWindow } from '../../src/digest/window';
 
@@ -18,7 +18,7 @@ export interface NaiveDigest {
 }
 
 /** Collects the daily digest's data with one alerts call per device. */
-export async function naiveDailyDigest(defender: DefenderClient, window: DigestWindow): Promise<NaiveDigest> {
+export async function naiveDailyDigest(defender: DefenderApi, window: DigestWindow): Promise<NaiveDigest> {
   const [incidents, newAlerts, threatened] = await Promise.all([
     defender.listIncidents({ updatedSince: window.since, expandAlerts: true }),
     defender.listAlertsV2({ createdSince: window.since, filter: `createdDateTime lt ${window.until.toISOString()}` }),
@@ -33,7 +33,7 @@ export async function naiveDailyDigest(defender: DefenderClient, window: DigestW
   return { incidents: incidents.length, newAlerts: newAlerts.length, threatenedDevices: threatened };
 }
 
-async function threatenedByDevice(defender: DefenderClient): Promise<number> {
+async function threatenedByDevice(defender: DefenderApi): Promise<number> {
   const machines = await defender.listMachines();
   let threatened = 0;
   await forEachLimited(machines, NAIVE_CONCURRENCY, async (machine) => {

@@ -10,6 +10,7 @@ import { repositories } from '../../src/store';
 import { SqliteRecordStore } from '../../src/store/sqlite';
 import { ANALYST, APPROVER, OUTSIDER } from '../helpers/activities';
 import { executeActions } from '../helpers/recordingConnector';
+import { testMembers } from '../helpers/members';
 import {
   button,
   click,
@@ -200,8 +201,9 @@ describe('issue 3 acceptance', () => {
     const store = new SqliteRecordStore(env.storePath);
     const updates: { activityId: string; card: unknown }[] = [];
     const later = new Date(Date.now() + 25 * 3_600_000);
+    const config = loadConfig({ SIMULATOR_URL: env.simulator.url, STORE: `sqlite:${env.storePath}` });
     const services: Services = {
-      config: loadConfig({ SIMULATOR_URL: env.simulator.url, STORE: `sqlite:${env.storePath}` }),
+      config,
       log: (await import('pino')).default({ level: 'silent' }),
       defender: undefined as never, // expiry never calls Defender
       stores: repositories(store),
@@ -209,6 +211,7 @@ describe('issue 3 acceptance', () => {
         post: async () => undefined,
         update: async (_c, id, c) => void updates.push({ activityId: id, card: c }),
       },
+      members: testMembers(config),
       now: () => later,
       instanceId: 'expiry-test',
     };

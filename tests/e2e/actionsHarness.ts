@@ -61,6 +61,11 @@ export async function startActionsEnv(options: {
     STORE: `sqlite:${storePath}`,
     TRACKER_POLL_SECONDS: '1',
     LOG_LEVEL: 'warn',
+    // These tests click and ask far faster than people do, against a simulated tenant without quotas: the command
+    // rate limits and the chat share of the quota (tests/e2e/quota.test.ts) are not what they are about.
+    COMMAND_LIMIT_PER_PERSON: '1000000',
+    COMMAND_LIMIT_PER_CONVERSATION: '1000000',
+    CHAT_QUOTA_SHARE: 'off',
     ...options.env,
   };
   const bot = await startBot(env);

@@ -31,6 +31,11 @@ beforeAll(async () => {
     STORE: `sqlite:${join(mkdtempSync(join(tmpdir(), 'ws-faults-')), 'watch.db')}`,
     // A hung Defender call gives up after 1 s (then twice more for a read), not the production 30 s.
     DEFENDER_TIMEOUT_MS: '1000',
+    // Every call fails and is retried, many commands a minute from one person: the command rate limits and the chat
+    // share of the quota would answer most of them instead (they have their own test, tests/e2e/quota.test.ts).
+    COMMAND_LIMIT_PER_PERSON: '1000000',
+    COMMAND_LIMIT_PER_CONVERSATION: '1000000',
+    CHAT_QUOTA_SHARE: 'off',
   });
   devices = (await (await fetch(`${simulator.url}/api/machines?$top=20`)).json()).value;
   expect((await bot.send(botAddedToTeam({ serviceUrl: connector.url }))).status).toBe(200);

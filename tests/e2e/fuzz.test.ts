@@ -40,6 +40,11 @@ beforeAll(async () => {
     SIMULATOR_URL: simulator.url,
     STORE: `sqlite:${join(mkdtempSync(join(tmpdir(), 'ws-fuzz-')), 'watch.db')}`,
     LOG_LEVEL: 'warn',
+    // The hostile messages come from a few senders: without this the command rate limit (tested on its own in
+    // tests/e2e/quota.test.ts) would drop most of them before they reach the handlers this test is about.
+    COMMAND_LIMIT_PER_PERSON: '1000000',
+    COMMAND_LIMIT_PER_CONVERSATION: '1000000',
+    CHAT_QUOTA_SHARE: 'off',
   });
 });
 

@@ -6,7 +6,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { channelMessage } from '../helpers/activities';
+import { NOT_SERVED } from '../../src/bot/tenantGate';
+import { channelMessage, FOREIGN_TENANT_ID, inTenant } from '../helpers/activities';
 import { startBot, type BotProcess } from '../helpers/botProcess';
 import { startFakeCloud, type FakeCloud } from '../helpers/fakeCloud';
 import { cardText, startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
@@ -52,4 +53,17 @@ test('show pending actions over the live path: one token per scope, each API cal
   for (const call of graphCalls) expect(call.tokenScope).toBe(cloud.graphScope);
   const allScopes = new Set(cloud.tokenRequests.filter((t) => t.token).map((t) => cloud.scopeOf(t.token!)));
   expect(allScopes).toEqual(new Set([cloud.graphScope, cloud.defenderScope]));
+});
+
+test('on the live source the tenant gate is always on: a message from another tenant costs no token and no API call', async () => {
+  const before = { api: cloud.apiCalls.length, tokens: cloud.tokenRequests.length, calls: connector.calls.length };
+  const res = await bot.send(
+    inTenant(channelMessage('show devices', { serviceUrl: connector.url }), FOREIGN_TENANT_ID),
+  );
+  expect(res.status).toBe(200);
+  await connector.waitFor((calls) => calls.length > before.calls, 20_000, 'the refusal');
+  const reply = connector.calls.slice(before.calls);
+  expect(reply.map((c) => [c.body?.text, c.body?.attachments ?? []])).toEqual([[NOT_SERVED, []]]);
+  expect(cloud.apiCalls.length).toBe(before.api);
+  expect(cloud.tokenRequests.length).toBe(before.tokens);
 });

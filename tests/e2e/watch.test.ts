@@ -24,6 +24,7 @@ import type { Services } from '../../src/services';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { repositories, type Stores } from '../../src/store';
 import { SqliteRecordStore } from '../../src/store/sqlite';
+import { testMembers } from '../helpers/members';
 
 jest.setTimeout(600_000);
 
@@ -140,6 +141,7 @@ beforeAll(async () => {
     messenger,
     now: () => new Date(now),
     instanceId,
+    members: testMembers(config),
   });
   let generation = 0;
   const startInstances = async () => {

@@ -124,3 +124,15 @@ export function cardClick(verb: unknown, data: unknown, replyToId: string, optio
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
   };
 }
+
+/** A tenant other than `TENANT_ID` (Fabrikam), for activities from another organisation. */
+export const FOREIGN_TENANT_ID = '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f';
+
+/** The same activity as sent from `tenantId`: both places Teams names the tenant say so. */
+export function inTenant<T extends { conversation: object; channelData: object }>(activity: T, tenantId: string): T {
+  return {
+    ...activity,
+    conversation: { ...activity.conversation, tenantId },
+    channelData: { ...activity.channelData, tenant: { id: tenantId } },
+  };
+}

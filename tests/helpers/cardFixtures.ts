@@ -458,6 +458,13 @@ export function sampleCards(ctx: CardContext = cardContext(), transform: ViewTra
   const personal: WelcomeView = { conversation: 'personal', botName: 'Watchstander', subscriptions: [] };
 
   add('welcome', welcomeCard(ctx, v(channel)));
+  add(
+    'welcome in a shared channel with external members',
+    welcomeCard(
+      ctx,
+      v({ ...channel, externalMembers: { known: true, count: 2, organisations: 1, digestsPosted: false } }),
+    ),
+  );
   add('help', helpCard(ctx, v(channel)));
   add('help with hint', helpCard(ctx, v({ ...personal, unknownText: 'scna laptop' })));
 

@@ -5,6 +5,9 @@
  * `PUT /v3/conversations/:id/activities/:activityId` (update) and the member lookup
  * `GET /v3/conversations/:id/members/:memberId` (`TeamsInfo.getMember`; `:id` is the team id in a channel) like the
  * Teams connector, records every call, and can enforce the Teams rate limits (429 + `Retry-After`) or fail on demand.
+ * It also serves the member roster the way Teams does (`GET /v3/conversations/:id/pagedmembers?pageSize=&
+ * continuationToken=`, which botbuilder's `TeamsInfo.getPagedMembers` calls): by default the two test users of the
+ * home tenant; `setMembers` changes it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ANALYST, APPROVER, OUTSIDER, TENANT_ID, type TestUser } from './activities';
@@ -21,6 +24,29 @@ export interface ConnectorCall {
   body: any;
   at: number;
   status: number;
+}
+
+/** A conversation member as Teams lists it (`TeamsChannelAccount`). */
+export interface RosterMember {
+  id: string;
+  name: string;
+  aadObjectId: string;
+  tenantId: string;
+  userPrincipalName?: string;
+  userRole?: string;
+}
+
+/** A test user as a roster member of `tenantId` (the home tenant unless given). */
+export function rosterMember(user: TestUser, tenantId: string = TENANT_ID): RosterMember {
+  return { id: user.id, name: user.name, aadObjectId: user.aadObjectId, tenantId, userRole: 'user' };
+}
+
+/** One roster read the bot made. */
+export interface RosterCall {
+  conversationId: string;
+  pageSize?: number;
+  continuationToken?: string;
+  at: number;
 }
 
 /** Options of the recording connector. */
@@ -47,6 +73,10 @@ export interface RecordingConnector {
   addMember(user: TestUser): void;
   /** Member lookups (`GET …/members/:memberId`) made so far. */
   memberLookups(): ConnectorCall[];
+  /** Roster reads (`GET …/pagedmembers`), apart from `calls`, in order. */
+  rosterCalls: RosterCall[];
+  /** Sets the members Teams lists for a conversation (for all conversations when `conversationId` is `*`). */
+  setMembers(conversationId: string, members: RosterMember[]): void;
   /** Resolves when `predicate` holds for the calls, or rejects after `timeoutMs`. */
   waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number, what?: string): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +90,22 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
   const sendTimes = new Map<string, number[]>();
   const members = new Map<string, TestUser>();
   for (const user of options.members ?? [ANALYST, APPROVER, OUTSIDER]) members.set(user.id, user);
+  const rosterCalls: RosterCall[] = [];
+  const rosters = new Map<string, RosterMember[]>([['*', [rosterMember(ANALYST), rosterMember(APPROVER)]]]);
+
+  /** `GET /v3/conversations/:id/pagedmembers`: pages of the roster, Teams' page size bounds (50-500) applied. */
+  const pagedMembers = (conversationId: string, query: URLSearchParams, res: ServerResponse) => {
+    const requested = Number(query.get('pageSize') ?? 200);
+    const pageSize = Math.min(500, Math.max(50, Number.isFinite(requested) ? requested : 200));
+    const token = query.get('continuationToken') ?? undefined;
+    rosterCalls.push({ conversationId, pageSize: requested, continuationToken: token, at: Date.now() });
+    const members = rosters.get(conversationId) ?? rosters.get('*')!;
+    const start = token ? Number(token) : 0;
+    const page = members.slice(start, start + pageSize);
+    const next = start + pageSize < members.length ? String(start + pageSize) : undefined;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ members: page, ...(next ? { continuationToken: next } : {}) }));
+  };
 
   const overLimit = (key: string, max: number, now: number): number => {
     const times = (sendTimes.get(key) ?? []).filter((t) => t > now - 1000);
@@ -72,6 +118,11 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+      const roster = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec((req.url ?? '').split('?')[0]);
+      if (roster && req.method === 'GET') {
+        const query = new URL(req.url ?? '/', 'http://connector.invalid').searchParams;
+        return pagedMembers(decodeURIComponent(roster[1]), query, res);
+      }
       const match =
         /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec((req.url ?? '').split('?')[0]) ??
         /^\/v3\/conversations\/([^/]+)\/(members)\/([^/]+)$/.exec((req.url ?? '').split('?')[0]);
@@ -186,6 +237,10 @@ export async function startRecordingConnector(options: ConnectorOptions = {}): P
       members.set(user.id, user);
     },
     memberLookups: () => calls.filter((c) => /\/members\/[^/]+$/.test(c.path)),
+    rosterCalls,
+    setMembers(conversationId, members) {
+      rosters.set(conversationId, members);
+    },
     async waitFor(predicate, timeoutMs = 15_000, what = 'connector calls') {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(calls)) {

@@ -7,7 +7,9 @@ import { ConfigError, loadConfig } from '../../src/config';
 /** The Defender for Endpoint API (WindowsDefenderATP) application id, as docs/permissions.md lists it. */
 const DEFENDER_APP_ID = 'fc780465-2017-40d4-a0c5-307022471b92';
 
-const withScope = (scope: string) => loadConfig({ DEFENDER_SOURCE: 'live', DEFENDER_SCOPE: scope });
+const HOME_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const withScope = (scope: string) =>
+  loadConfig({ DEFENDER_SOURCE: 'live', AZURE_TENANT_ID: HOME_TENANT, DEFENDER_SCOPE: scope });
 
 test.each([
   ['the default, an https application ID URI', 'https://api.securitycenter.microsoft.com/.default'],
@@ -21,7 +23,7 @@ test.each([
 });
 
 test('defaults to the Defender for Endpoint API scope', () => {
-  expect(loadConfig({ DEFENDER_SOURCE: 'live' }).defenderScope).toBe(
+  expect(loadConfig({ DEFENDER_SOURCE: 'live', AZURE_TENANT_ID: HOME_TENANT }).defenderScope).toBe(
     'https://api.securitycenter.microsoft.com/.default',
   );
 });

@@ -286,7 +286,17 @@ describe('infra/azure.bicep', () => {
       monthlyCron: '0 9 1 * *',
       timezone: 'UTC',
     });
-    expect(config.operators).toEqual({ everyone: false, ids: new Set(['5e0b2f6c-1d3a-4b8e-9c7f-2a4d6e8b0c13']) });
+    // An object id names a person of the home tenant, the managed identity's.
+    expect(config.operators).toEqual({
+      everyoneIn: new Set(),
+      people: new Set([`${expressions['identity.properties.tenantId']}/5e0b2f6c-1d3a-4b8e-9c7f-2a4d6e8b0c13`]),
+    });
+    expect(config.tenants).toEqual({
+      home: expressions['identity.properties.tenantId'],
+      allowed: new Set(),
+      gate: true,
+    });
+    expect(config.allowExternalMembers).toBe(false);
   });
 
   it('leaves SECURITY_OPERATORS and SECURITY_APPROVERS empty (nobody) unless the deployer sets them', () => {
@@ -295,9 +305,10 @@ describe('infra/azure.bicep', () => {
     expect(appSettings.get('SECURITY_APPROVERS')).toBe('securityApprovers');
     expect(literal(p.get('securityOperators')?.default)).toBe('');
     expect(literal(p.get('securityApprovers')?.default)).toBe('');
-    expect(loadConfig({ DEFENDER_SOURCE: 'live', SECURITY_OPERATORS: '' }).operators).toEqual({
-      everyone: false,
-      ids: new Set(),
+    const live = { DEFENDER_SOURCE: 'live', AZURE_TENANT_ID: '7a9c1e3f-5b2d-4f6a-8e0c-2d4b6f8a0c1e' };
+    expect(loadConfig({ ...live, SECURITY_OPERATORS: '' }).operators).toEqual({
+      everyoneIn: new Set(),
+      people: new Set(),
     });
   });
 

@@ -99,6 +99,10 @@ export async function chatThroughput(options: { quick: boolean }): Promise<Scena
       startBot({
         SIMULATOR_URL: simulator.url,
         STORE: `sqlite:${join(mkdtempSync(join(tmpdir(), 'ws-bench-p5-')), 'watch.db')}`,
+        // One sender in one channel at full speed: the command rate limits would answer nearly all of it.
+        COMMAND_LIMIT_PER_PERSON: '1000000',
+        COMMAND_LIMIT_PER_CONVERSATION: '1000000',
+        CHAT_QUOTA_SHARE: 'off',
       }),
       startEchoBot(),
     ]);

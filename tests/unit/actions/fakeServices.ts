@@ -9,6 +9,7 @@ import type { DefenderClient } from '../../../src/defender/client';
 import type { Investigation, Machine, MachineAction, MdeAlert } from '../../../src/defender/models';
 import type { Messenger } from '../../../src/messenger';
 import type { Services } from '../../../src/services';
+import { testMembers } from '../../helpers/members';
 import { repositories } from '../../../src/store';
 import type { ConversationRecord } from '../../../src/store/conversations';
 import type { Person } from '../../../src/store/requests';
@@ -141,6 +142,7 @@ export function fakeServices(env: Record<string, string> = {}) {
     defender: defender as unknown as DefenderClient,
     stores,
     messenger,
+    members: testMembers(config),
     now: () => clock.now,
     instanceId: 'test',
   };

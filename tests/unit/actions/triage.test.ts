@@ -19,6 +19,7 @@ import type { Person } from '../../../src/store/requests';
 import { SqliteRecordStore } from '../../../src/store/sqlite';
 import { executeActions, readableCardText } from '../../helpers/recordingConnector';
 import { ANN, BOB, CLEO, CONVERSATION, OLLY } from './fakeServices';
+import { testMembers } from '../../helpers/members';
 
 const UPN: Record<string, string> = {
   [ANN.id]: 'ann.analyst@contoso.com',
@@ -51,12 +52,13 @@ beforeEach(async () => {
       updates.push({ activityId, card });
     },
   };
+  const config = loadConfig({
+    DEFENDER_SOURCE: 'simulated',
+    SECURITY_OPERATORS: [ANN.id, BOB.id, CLEO.id].join(','),
+    SECURITY_APPROVERS: [BOB.id].join(','),
+  });
   services = {
-    config: loadConfig({
-      DEFENDER_SOURCE: 'simulated',
-      SECURITY_OPERATORS: [ANN.id, BOB.id, CLEO.id].join(','),
-      SECURITY_APPROVERS: [BOB.id].join(','),
-    }),
+    config,
     log: pino({ level: 'silent' }),
     defender: new DefenderClient({
       graphEndpoint: sim.url,
@@ -68,6 +70,7 @@ beforeEach(async () => {
     messenger,
     now: () => new Date(Date.now() + offsetMs),
     instanceId: 'test',
+    members: testMembers(config),
   };
   tracker = new ActionTracker(services);
   router = new CardRouter(services, tracker);

@@ -105,6 +105,31 @@ describe('help and welcome', () => {
     expect(text).toContain('@mention me');
     expect(text).toContain('scan <device name> [full]');
   });
+
+  it('the welcome card of a conversation with members of other organisations says so, and what becomes of digests', () => {
+    const withheld = visibleText(
+      welcomeCard(ctx, {
+        ...channel,
+        externalMembers: { known: true, count: 2, organisations: 1, digestsPosted: false },
+      }),
+    );
+    expect(withheld).toContain(
+      '2 members of this conversation are from another organisation, so I do not post digests here while ' +
+        'ALLOW_EXTERNAL_MEMBERS is off.',
+    );
+    const posted = visibleText(
+      welcomeCard(ctx, {
+        ...channel,
+        externalMembers: { known: true, count: 1, organisations: 1, digestsPosted: true },
+      }),
+    );
+    expect(posted).toContain('1 member of this conversation is from another organisation: they will see the digests');
+    const unknown = visibleText(
+      welcomeCard(ctx, { ...channel, externalMembers: { known: false, digestsPosted: false } }),
+    );
+    expect(unknown).toContain('I could not read the members of this conversation.');
+    expect(visibleText(welcomeCard(ctx, channel))).not.toMatch(/organisation/);
+  });
 });
 
 describe('show pending actions', () => {

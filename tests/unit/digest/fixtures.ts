@@ -8,9 +8,11 @@ import type { DefenderClient } from '../../../src/defender/client';
 import type { SecureScore } from '../../../src/defender/models';
 import { createLogger } from '../../../src/log';
 import type { Messenger } from '../../../src/messenger';
+import type { ConversationMembers } from '../../../src/members';
 import type { Services } from '../../../src/services';
 import { repositories, type Stores } from '../../../src/store';
 import { SqliteRecordStore } from '../../../src/store/sqlite';
+import { staticRoster, testMembers } from '../../helpers/members';
 
 /** A clock tests move by hand. */
 export interface TestClock {
@@ -57,14 +59,17 @@ export function testServices(options: {
   clock?: TestClock;
   instanceId?: string;
   env?: Record<string, string>;
+  members?: ConversationMembers;
 }): Services & { config: Config } {
   const clock = options.clock ?? testClock();
+  const config = loadConfig({ DIGEST_FIRE_LEASE_SECONDS: '30', ...options.env });
   return {
-    config: loadConfig({ DIGEST_FIRE_LEASE_SECONDS: '30', ...options.env }),
+    config,
     log: createLogger({ level: 'silent' }),
     defender: options.defender,
     stores: options.stores ?? memoryStores(),
     messenger: options.messenger ?? recordingMessenger(),
+    members: options.members ?? testMembers(config, staticRoster(), () => clock.now()),
     now: () => clock.now(),
     instanceId: options.instanceId ?? 'instance-a',
   };

@@ -137,6 +137,20 @@ describe('simulated faults', () => {
     t.advance(60);
     expect((await t.get('/api/exposureScore')).status).toBe(200);
   });
+
+  it('an optional hourly Defender quota (documented: 1,500 an hour) holds across minutes', async () => {
+    t.sim.tenant.setRateLimits({ defenderPerHour: 4, defenderPerMinute: 100 });
+    for (let minute = 0; minute < 4; minute++) {
+      expect((await t.get('/api/exposureScore')).status).toBe(200);
+      t.advance(60);
+    }
+    const throttled = await t.get('/api/exposureScore');
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBe(3600 - 4 * 60);
+    expect(throttled.body).toMatchObject({ error: { code: 'TooManyRequests' } });
+    t.advance(3600 - 4 * 60);
+    expect((await t.get('/api/exposureScore')).status).toBe(200);
+  });
 });
 
 describe('fault settings validation', () => {
