@@ -21,7 +21,9 @@ import {
 let env: ActionsEnv;
 
 beforeAll(async () => {
-  env = await startActionsEnv({ stepSeconds: 3 });
+  // Each step of a simulated scan lasts 10 minutes, so however long the restart takes, the scan is still running
+  // when the restarted bot is asked again; the test then moves the tenant's clock to the scan's end.
+  env = await startActionsEnv({ stepSeconds: 600 });
   await install(env);
 });
 
@@ -45,12 +47,13 @@ it('"After a restart in the middle of a scan, the card still reaches its final s
   const again = await click(env, scan.verb, scan.data, activityId);
   expect(textOf(again.card)).toContain('Already running');
 
+  env.simulator.tenant.advanceClock(2 * 600);
   await waitForCard(
     env,
     activityId,
     (c) => statusOf(c) === 'Succeeded',
     'the scan card to reach Succeeded after the restart',
-    25_000,
+    90_000,
   );
   const finalUpdate = env.connector
     .delivered()
