@@ -7,7 +7,7 @@ import { toDate } from './format';
 import { fitCard } from './limits';
 import { portalLink } from './links';
 import { incidentRow } from './rows';
-import { listBody } from './sections';
+import { incompleteLine, listBody } from './sections';
 import { SEVERITY_ORDER, severityLabel } from './styles';
 import type { CardContext, IncidentView, IncidentsView, SeverityLevel } from './views';
 
@@ -35,14 +35,19 @@ export function incidentsCard(ctx: CardContext, view: IncidentsView): AdaptiveCa
   const filter = view.filter ? `${severityLabel(view.filter).toLowerCase()} severity` : 'all severities';
   return fitCard((maxRows) =>
     adaptiveCard(ctx, [
-      cardTitle(`Open incidents — ${filter} (${total.toLocaleString('en-US')})`),
+      cardTitle(`Open incidents — ${filter} (${total.toLocaleString('en-US')}${view.incomplete ? '+' : ''})`),
+      ...(view.incomplete ? [incompleteLine(view.incomplete)] : []),
       ...(incidents.length > 0 ? [subtleText(`Newest first · ${severityCounts(incidents)}`, { size: 'Default' })] : []),
       ...listBody(incidents, {
         maxRows: Math.min(maxRows, INCIDENT_ROWS),
         total,
         renderRows: (shown) => shown.map((i) => incidentRow(ctx, i)),
         moreUrl: portalLink(ctx, { page: 'incidents' }),
-        emptyText: view.filter ? `No open ${filter} incident.` : 'No open incident.',
+        emptyText: view.incomplete
+          ? 'None could be read.'
+          : view.filter
+            ? `No open ${filter} incident.`
+            : 'No open incident.',
       }),
     ]),
   );

@@ -7,7 +7,7 @@ import type { DefenderApi } from '../defender/api';
 import { isoDate } from '../defender/odata';
 import { toIncidentView } from '../views/incidents';
 import { loadScores } from '../views/scores';
-import { section } from '../views/sections';
+import { listSection, section } from '../views/sections';
 import { deviceThreats } from './deviceThreats';
 import { mapSection, type CollectSource, type ViewOf } from './sources';
 import { Timeline } from './timeline';
@@ -75,7 +75,7 @@ export async function collectDaily(source: CollectSource, widest: DigestWindow):
   const [incidents, alerts, devices, scores] = await Promise.all([
     section('incidents', incidentsOf(defender, widest), log),
     section('newAlerts', newAlertsOf(defender, widest), log),
-    section('threatenedDevices', deviceThreats(defender), log),
+    listSection('threatenedDevices', deviceThreats(defender), log),
     // Also the daily snapshot of the exposure score and Secure Score for Devices (their APIs keep no history).
     loadScores(defender, snapshots, now, log),
   ]);
