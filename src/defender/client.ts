@@ -343,8 +343,7 @@ export class DefenderClient implements DefenderApi {
   /** Alerts raised on one device. */
   async listMachineAlerts(machineId: string): Promise<MdeAlert[]> {
     const id = this.machineId(machineId, '/api/machines/{id}/alerts', 'GET');
-    const path = `/api/machines/${encodeURIComponent(id)}/alerts`;
-    return collect(this.pages({ api: 'defender', path, params: {}, schema: mdeAlertSchema }));
+    return collect(this.defenderList(`/api/machines/${encodeURIComponent(id)}/alerts`, mdeAlertSchema, {}));
   }
 
   /** Defender for Endpoint alerts (carry device and automated-investigation state). */

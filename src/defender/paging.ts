@@ -140,7 +140,8 @@ export async function* defenderPages<T>(source: PageSource, read: PagedRead<T>, 
       }
     }
     if (next === undefined) {
-      if (parsed.keys.length < top) return;
+      // A short page is the end; so is the end of a list asked for without `$top` that gave no next link.
+      if (!(top > 0) || parsed.keys.length < top) return;
       next = withSkip(firstUrl, offset);
     }
     if (seen.has(next)) throw new PagingError({ ...describe(read.api, 'GET', url), reason: 'loop', pages: page });
