@@ -39,6 +39,14 @@ export const ENDPOINT_PERMISSIONS: readonly EndpointPermission[] = [
   {
     api: 'graph',
     method: 'GET',
+    path: '/v1.0/security/incidents/{id}',
+    permission: 'SecurityIncident.Read.All',
+    operation: 'read the incident',
+    notFound: 'incident not found',
+  },
+  {
+    api: 'graph',
+    method: 'GET',
     path: '/v1.0/security/alerts_v2',
     permission: 'SecurityAlert.Read.All',
     operation: 'list alerts',
