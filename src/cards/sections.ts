@@ -57,7 +57,8 @@ export function unavailableLine(reason: string): TextBlock {
 
 /** The line over a list read only in part: what is shown is not the whole list. */
 export function incompleteLine(reason: string): TextBlock {
-  return textBlock(`Incomplete list: ${escapeText(reason)}. Showing what could be read.`, { color: 'Warning' });
+  const why = escapeText(reason.trim().replace(/\.+$/, ''));
+  return textBlock(`Incomplete list: ${why}. Showing what could be read.`, { color: 'Warning' });
 }
 
 /** Transforms a section's data once (sorting, counting), keeping an unavailable section as it is. */

@@ -104,6 +104,8 @@ export interface DeviceView {
   highestAlertSeverity?: SeverityLevel;
   /** The device is isolated: the card offers release instead of isolation. */
   isolated: boolean;
+  /** Defender supports Selective isolation on it (Windows 10 1709+, Windows 11): only then is it offered. */
+  selectiveIsolation?: boolean;
   lastSeen?: IsoDate;
   lastIpAddress?: string;
 }

@@ -72,7 +72,7 @@ export type { RetryInfo, RetryOptions } from './http';
 export type { RequestStats } from './middleware';
 export { PARALLEL_PAGES } from './paging';
 
-/** The largest `$top` each list endpoint accepts (defender-api.md §2.1); the client always asks for a full page. */
+/** The largest `$top` each list endpoint accepts (docs/service-behaviour.md §3, §4); the client always asks for a full page. */
 export const PAGE_SIZE = {
   incidents: 50,
   alertsV2: 1000,
@@ -156,7 +156,7 @@ export class DefenderClient implements DefenderApi {
 
   /**
    * Incidents, one page at a time (pages of 50, the most Graph gives). With `expandAlerts` and a filter, a 500 on
-   * `$expand=alerts` (reported on large tenants, docs/defender-api.md §11.5) switches to `incidentsThenAlerts`.
+   * `$expand=alerts` (reported on large tenants, docs/service-behaviour.md §5) switches to `incidentsThenAlerts`.
    */
   streamIncidents(query: IncidentQuery = {}): PageStream<Incident> {
     const path = '/v1.0/security/incidents';
@@ -488,7 +488,7 @@ export class DefenderClient implements DefenderApi {
 
   /** Antivirus health per device, one page at a time. */
   streamDeviceAvInfo(options: ListOptions = {}): PageStream<DeviceAvInfo> {
-    // One row per device and antivirus state, all with the device's id (docs/defender-api.md §11.12).
+    // One row per device and antivirus state, all with the device's id (docs/service-behaviour.md §12).
     return this.defenderList('/api/deviceavinfo', deviceAvInfoSchema, options, { rowsShareIds: true });
   }
 

@@ -287,7 +287,7 @@ export class InvalidArgumentError extends DefenderApiError {
 
 /**
  * True for Defender's "an action of this kind is already running": documented as HTTP 400 "Action is already in
- * progress" (whatever the code), also seen as the code `ActiveRequestAlreadyExists` (docs/defender-api.md §11.10).
+ * progress" (whatever the code), also seen as the code `ActiveRequestAlreadyExists` (docs/service-behaviour.md §10).
  */
 export function isAlreadyRunning(error: Pick<DefenderApiError, 'status' | 'code' | 'serverMessage'>): boolean {
   if (error.code === 'ActiveRequestAlreadyExists') return true;

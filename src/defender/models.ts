@@ -3,7 +3,7 @@
  *
  * Every object that comes back from an API is parsed once with these schemas. They keep only the fields the
  * product uses, accept `null` wherever the resource pages say a field is Nullable (MicrosoftDocs/defender-docs
- * `defender-endpoint/api/*.md`, microsoft-graph-docs `security-*.md`; see docs/defender-api.md §11.6), and treat
+ * `defender-endpoint/api/*.md`, microsoft-graph-docs `security-*.md`; see docs/service-behaviour.md §6), and treat
  * evolvable enums as open strings so a new value from Microsoft never breaks a digest. Only ids and the times a
  * list is ordered or filtered by are required; the answer to a POST is parsed even more leniently (`postedAction`).
  */
@@ -90,7 +90,7 @@ export const incidentSchema = z.object({
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
-/** The statuses of an open incident (docs/defender-api.md §11.2): never `resolved`, never `redirected` (merged). */
+/** The statuses of an open incident (docs/service-behaviour.md §2): never `resolved`, never `redirected` (merged). */
 export const OPEN_INCIDENT_STATUSES: readonly string[] = ['active', 'inProgress', 'awaitingAction'];
 
 /** True for an open incident: active, in progress or awaiting action. */

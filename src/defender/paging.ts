@@ -1,5 +1,5 @@
 /**
- * How the client reads a whole list, page by page, without ever stopping short (docs/defender-api.md §11.3, §11.4).
+ * How the client reads a whole list, page by page, without ever stopping short (docs/service-behaviour.md §3, §11.4).
  *
  * - Defender for Endpoint lists never promise `@odata.nextLink` (it is reported absent when `$top` is sent): they are
  *   read with `$top` and `$skip` until a page comes back shorter than `$top`; a next link that does come is followed

@@ -5,7 +5,7 @@
  * Faults that replace the answer (`429`, `500`, `503`, `reset`, `timeout`) happen before the request is
  * handled, so nothing changes in the tenant. Faults that spoil the answer (`truncated`, `invalidJson`,
  * `loopingNextLink`, `resetAfterAction`, `hangAfterAction`) happen after: a POST whose answer is lost this way has
- * still started its action, as a real dropped connection would leave it (docs/defender-api.md §11.14).
+ * still started its action, as a real dropped connection would leave it (docs/service-behaviour.md §14).
  */
 import { Rng, streamId } from './random';
 

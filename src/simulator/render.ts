@@ -224,7 +224,7 @@ function signatureVersion(day: number): string {
 
 /**
  * One row of the antivirus health report. The report has a row per unique combination of device, AV mode,
- * up-to-date status and scan results (docs/defender-api.md §11.12): a device that changed lately also keeps the row of
+ * up-to-date status and scan results (docs/service-behaviour.md §12): a device that changed lately also keeps the row of
  * its earlier state (`earlier`), as seen three days before, with its signatures behind.
  */
 export interface AvInfoRow {

@@ -131,7 +131,7 @@ function graph(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
   const data = tenant.data;
   const meta = `${req.paging.base}/v1.0/$metadata#security`;
   const behaviour = tenant.behaviour;
-  // Graph security lists page with an opaque $skiptoken and refuse a deep $skip (docs/defender-api.md §11.4).
+  // Graph security lists page with an opaque $skiptoken and refuse a deep $skip (docs/service-behaviour.md §4).
   const securityPaging = {
     nextLinks: 'skiptoken' as const,
     ...(behaviour.graphMaxSkip === null ? {} : { maxSkip: behaviour.graphMaxSkip }),
@@ -226,7 +226,7 @@ function graph(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
 
 /**
  * `incidents?$expand=alerts` with a `$filter` answered a persistent 500 on large tenants (elastic/integrations#18144,
- * docs/defender-api.md §11.5): so does this one when more than `limit` incidents match.
+ * docs/service-behaviour.md §5): so does this one when more than `limit` incidents match.
  */
 function expandWithFilter(options: Map<string, string>, matched: number, limit: number | null): void {
   if (limit === null || matched <= limit || !options.has('$filter')) return;
@@ -277,7 +277,7 @@ function defender(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
   const data = tenant.data;
   const meta = `${req.paging.base}/api/$metadata#`;
   if (rest.length > 0) throw unknownPath(req);
-  // Defender lists may answer $top without a next link (docs/defender-api.md §11.3).
+  // Defender lists may answer $top without a next link (docs/service-behaviour.md §3).
   const noNextLinkWithTop = !tenant.behaviour.defenderNextLinks;
   const list = <T>(
     entitySet: string,
@@ -423,7 +423,7 @@ function defender(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
       if (id !== undefined) throw unknownPath(req);
       const rows = avInfoRows(data.devices.filter(hasAvInfo), ctx);
       const render = (r: AvInfoRow): Json => renderDeviceAvInfo(r.device, ctx, r.earlier);
-      // Its page documents next links (docs/defender-api.md §4.2): they come whatever `$top` says.
+      // Its page documents next links (https://learn.microsoft.com/defender-endpoint/api/device-health-export-antivirus-health-report-api): they come whatever `$top` says.
       const paging = { ...PAGE_LIMITS.deviceAvInfo, noNextLinkWithTop: false };
       return list('DeviceAvInfo', DEVICE_AV_INFO_SCHEMA, inOrder(rows), render, paging);
     }

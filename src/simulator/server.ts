@@ -229,7 +229,7 @@ async function serve(
   }
 
   if (fault === undefined && status === 201 && tenant.faults.chance(tenant.behaviour.lostAnswerRate)) {
-    fault = 'resetAfterAction'; // the action exists; its answer is lost (docs/defender-api.md §11.14)
+    fault = 'resetAfterAction'; // the action exists; its answer is lost (docs/service-behaviour.md §14)
   }
   if (fault === 'resetAfterAction') {
     req.socket.destroy();

@@ -4,6 +4,7 @@
 import type { DeviceView, SeverityLevel } from '../cards';
 import { byThreat } from '../cards/devices';
 import type { DefenderApi } from '../defender/api';
+import { supportsSelectiveIsolation } from '../defender/isolation';
 import type { Machine, MdeAlert } from '../defender/models';
 import { or, quote } from '../defender/odata';
 import { readableError as readableFailure, readPages } from './sections';
@@ -34,6 +35,7 @@ export function toDeviceView(machine: Machine, alerts: readonly AlertSummary[], 
     topAlertTitles: [...new Set(sorted.map((a) => a.title))].slice(0, 3),
     highestAlertSeverity: highest && highest in SEVERITY_RANK ? (highest as SeverityLevel) : undefined,
     isolated,
+    selectiveIsolation: supportsSelectiveIsolation(machine),
     lastSeen: machine.lastSeen,
     lastIpAddress: machine.lastIpAddress,
   };

@@ -1,5 +1,5 @@
 /**
- * Paging that never stops short (docs/defender-api.md §11.3-§11.5): Defender lists read with `$top` + `$skip` until a
+ * Paging that never stops short (docs/service-behaviour.md §3-§11.5): Defender lists read with `$top` + `$skip` until a
  * short page, Graph lists through next links with a checked `$skip` speed-up, repeats dropped, the count checked, and
  * `$expand=alerts` given up for `alerts_v2` when Graph answers 500.
  */

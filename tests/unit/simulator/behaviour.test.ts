@@ -1,5 +1,5 @@
 /**
- * The reported service behaviours of the simulated tenant (docs/defender-api.md §11): lost POST answers after the
+ * The reported service behaviours of the simulated tenant (docs/service-behaviour.md): lost POST answers after the
  * action started, nulls where the resource pages allow them, and the control API that sets them.
  */
 import { deviceAvInfoSchema, investigationSchema, machineSchema, mdeAlertSchema } from '../../../src/defender/models';
