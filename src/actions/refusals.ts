@@ -42,9 +42,7 @@ export function defenderRefusal(error: unknown, operation: TrackedOperation, dev
   if (code === 'DisallowedOperation') {
     // "{the disallowed operation and the reason}" (common-errors page): any reason, in Defender's own words.
     const reason = message.replace(/[.\s]+$/, '');
-    return reason
-      ? `Defender does not allow ${operationNoun(operation)} on ${device}: ${reason}`
-      : `Defender does not allow ${operationNoun(operation)} on ${device}`;
+    return reason ? `not allowed on ${device} (${reason})` : `not allowed on ${device}`;
   }
   if (error.status === 403 && error.missingPermission) {
     return (
