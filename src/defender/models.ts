@@ -329,7 +329,7 @@ export type RemediationTask = z.infer<typeof remediationTaskSchema>;
 
 /** `"True"`, `"False"` or `"Unknown"` (the antivirus health page); unknown is `undefined`, never false. */
 const boolString = z
-  .union([z.boolean(), z.string()])
+  .union([z.string(), z.boolean()])
   .nullish()
   .transform((v) => {
     if (v == null || typeof v === 'boolean') return v ?? undefined;
