@@ -164,6 +164,18 @@ describe('simulated tenant paging', () => {
     expect([...names].sort()).toEqual(names);
   });
 
+  it('filters incidents on the open statuses, as `show incidents` asks (or, parentheses, awaitingAction)', async () => {
+    const open =
+      "(severity eq 'high') and ((status eq 'active') or (status eq 'inProgress') or (status eq 'awaitingAction'))";
+    const listed = await getAll(t, `/v1.0/security/incidents?$filter=${encodeURIComponent(open)}`);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(
+      listed.every((i) => ['active', 'inProgress', 'awaitingAction'].includes(i.status) && i.severity === 'high'),
+    ).toBe(true);
+    const all = await getAll(t, "/v1.0/security/incidents?$filter=severity eq 'high'");
+    expect(listed.length).toBe(all.filter((i) => i.status !== 'resolved' && i.status !== 'redirected').length);
+  });
+
   it('refuses a bad filter with each service error shape', async () => {
     const graph = await t.get("/v1.0/security/incidents?$filter=displayName eq 'x'");
     expect(graph.status).toBe(400);
