@@ -343,7 +343,9 @@ export class DefenderClient implements DefenderApi {
   /** Alerts raised on one device. */
   async listMachineAlerts(machineId: string): Promise<MdeAlert[]> {
     const id = this.machineId(machineId, '/api/machines/{id}/alerts', 'GET');
-    return collect(this.defenderList(`/api/machines/${encodeURIComponent(id)}/alerts`, mdeAlertSchema, {}));
+    // Its page documents no query options: the whole list comes, with next links if the service pages it.
+    const path = `/api/machines/${encodeURIComponent(id)}/alerts`;
+    return collect(this.pages({ api: 'defender', path, params: {}, schema: mdeAlertSchema }));
   }
 
   /** Defender for Endpoint alerts (carry device and automated-investigation state). */

@@ -98,6 +98,15 @@ describe('Defender for Endpoint lists: $top and $skip until a short page', () =>
     expect(api.requests).toHaveLength(2);
   });
 
+  it("a device's alerts (a list without documented query options) are asked without $top and end without a next link", async () => {
+    api = await startFakeApi((_req, res) =>
+      json(res, 200, { value: [{ id: 'da1', title: 't', machineId: deviceId(1) }] }),
+    );
+    expect(await clientFor(api).listMachineAlerts(deviceId(1))).toHaveLength(1);
+    expect(api.requests).toHaveLength(1);
+    expect(api.requests[0].query.has('$top')).toBe(false);
+  });
+
   it.each(['ResourceNotFound', 'NotFound'])('reads a device list 404 %s as "no devices"', async (code) => {
     api = await startFakeApi((_req, res) => json(res, 404, { error: { code, message: 'No machines found' } }));
     await expect(clientFor(api).listMachines()).resolves.toEqual([]);
