@@ -101,7 +101,8 @@ export function alreadyDecided(request: RemediationRequest): string {
       return 'This request expired without a decision. Nothing was sent to Defender.';
     case 'failed':
       return request.unconfirmed
-        ? `Already approved by ${by}, but Defender's answer was lost and the action is not confirmed. Check the Defender portal before requesting it again.`
+        ? `Already approved by ${by}, but Defender's answer was lost and the action is not confirmed. ` +
+            'Check the Defender portal before requesting it again.'
         : `Already approved by ${by}, but Defender did not carry it out. Request it again to retry.`;
     case 'pending':
       return 'This request is still pending.';

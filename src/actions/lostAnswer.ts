@@ -1,8 +1,8 @@
 /**
  * A Defender POST whose answer was lost (the connection was reset, or no answer came in time, after the request was
- * sent) may still have started the action (docs/service-behaviour.md §14). Before telling anyone anything, the bot asks
- * Defender: the device's machine actions of that type created since the click, or its investigations started since
- * then, looked up a few times because a new action can take a moment to show in the lists.
+ * sent) may still have started the action (docs/service-behaviour.md §14). Before telling anyone anything, the bot
+ * asks Defender: the device's machine actions of that type created since the click, or its investigations started
+ * since then, looked up a few times because a new action can take a moment to show in the lists.
  */
 import type { DefenderApi } from '../defender/api';
 import { DefenderNetworkError } from '../defender/errors';

@@ -295,7 +295,9 @@ export class ActionTracker {
       action: defenderCallName(trackedOperation(tracker)),
       device: { id: tracker.deviceId, name: tracker.deviceName },
       outcome: 'requested',
-      detail: `${trackedNoun(trackedOperation(tracker))} ${started.defenderId}: ${started.status} (found after the bot restarted)`,
+      detail:
+        `${trackedNoun(trackedOperation(tracker))} ${started.defenderId}: ${started.status} ` +
+        '(found after the bot restarted)',
       conversationId: tracker.conversationId,
     });
     await this.record(tracker, started.status, now);

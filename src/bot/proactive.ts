@@ -11,8 +11,8 @@ import { SlidingWindowLimiter } from './rateLimiter';
 import { RETRIABLE_TEAMS_STATUSES, teamsRetryDelayMs, teamsStatusOf } from './teamsRetry';
 
 /**
- * Teams limits ("Optimize your bot with rate limiting", docs/service-behaviour.md §11): per bot per conversation 7 sends
- * per second, 8 per 2 s, 60 per 30 s and 1,800 per hour, all at once; 50 per second per app per tenant.
+ * Teams limits ("Optimize your bot with rate limiting", docs/service-behaviour.md §11): per bot per conversation
+ * 7 sends per second, 8 per 2 s, 60 per 30 s and 1,800 per hour, all at once; 50 per second per app per tenant.
  */
 export const TEAMS_LIMITS = {
   perConversation: [

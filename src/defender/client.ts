@@ -72,7 +72,10 @@ export type { RetryInfo, RetryOptions } from './http';
 export type { RequestStats } from './middleware';
 export { PARALLEL_PAGES } from './paging';
 
-/** The largest `$top` each list endpoint accepts (docs/service-behaviour.md §3, §4); the client always asks for a full page. */
+/**
+ * The largest `$top` each list endpoint accepts (docs/service-behaviour.md §3, §4); the client always asks for a full
+ * page.
+ */
 export const PAGE_SIZE = {
   incidents: 50,
   alertsV2: 1000,

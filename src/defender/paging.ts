@@ -167,7 +167,10 @@ interface GraphState {
   offset: number;
 }
 
-/** Reads a Graph list: next links, with checked parallel `$skip` pages as a speed-up, and the count compared at the end. */
+/**
+ * Reads a Graph list: next links, with checked parallel `$skip` pages as a speed-up, and the count compared at the
+ * end.
+ */
 export async function* graphPages<T>(source: PageSource, read: PagedRead<T>, firstUrl: string): AsyncGenerator<T[]> {
   const answer = (await source.get(read.api, firstUrl, read.headers))!;
   const first = parsePage(describe(read.api, 'GET', firstUrl), answer, read, source.logger);

@@ -1,6 +1,7 @@
 /**
  * Where the simulated services leave the happy path the way the real ones are documented or reported to
- * (docs/service-behaviour.md), each on by default and settable (`TenantOptions.behaviour`, `PUT /_simulator/behaviour`):
+ * (docs/service-behaviour.md), each on by default and settable (`TenantOptions.behaviour`,
+ * `PUT /_simulator/behaviour`):
  *
  * - Defender for Endpoint lists answer without `@odata.nextLink` when `$top` is sent (§11.3); `deviceavinfo`, whose
  *   page documents next links, keeps them.
