@@ -104,6 +104,14 @@ const PREFER_UNKNOWN_ENUMS = { Prefer: 'include-unknown-enum-members' };
 const INCIDENT_ID = /^[A-Za-z0-9-]{1,64}$/;
 /** Incidents without any alert found are read one by one with their alerts, a few at a time. */
 const SINGLE_INCIDENT_READS = 4;
+/** Incidents whose alerts one `alerts_v2` read covers when `$expand` is given up (ten pages of incidents). */
+const INCIDENTS_PER_ALERT_READ = 500;
+
+/** Alerts read for incidents not listed yet, by incident id, and the creation time down to which alerts were read. */
+interface AlertGrouping {
+  pending: Map<string, GraphAlert[]>;
+  coveredSince?: number;
+}
 const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'informational', 'unknown'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INVESTIGATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -216,33 +224,56 @@ export class DefenderClient implements DefenderApi {
   /**
    * Incidents without `$expand`, each given its alerts from `alerts_v2`. Graph documents no `incidentId` filter on
    * `alerts_v2`, and an incident's alerts are created at or after the incident, so the alerts created since the
-   * oldest incident listed are read once (each page of incidents extends that range downwards only) and grouped by
-   * `incidentId`. An open incident left with no alert at all is read alone with `$expand=alerts` (no `$filter`).
-   * Cost: the incident pages, the `alerts_v2` pages of that range (1,000 a page), and one request per such incident.
+   * oldest incident listed are read once and grouped by `incidentId`: the incidents are taken
+   * `INCIDENTS_PER_ALERT_READ` at a time, and each batch reads only the part of that range the batches before it did
+   * not (the list is newest first, so the range grows downwards). An open incident left with no alert at all is read
+   * alone with `$expand=alerts` (no `$filter`). Cost: the incident pages, the `alerts_v2` pages of that range (1,000
+   * alerts a page) in one read per batch, and one request per such incident.
    */
   private async *incidentsThenAlerts(read: PagedRead<Incident>): AsyncGenerator<Incident[]> {
-    const pending = new Map<string, GraphAlert[]>();
-    let coveredSince: number | undefined;
-    for await (const page of this.pages(read)) {
-      const oldest = Math.min(...page.map((i) => Date.parse(i.createdDateTime)).filter((t) => !Number.isNaN(t)));
-      if (Number.isFinite(oldest) && (coveredSince === undefined || oldest < coveredSince)) {
-        const filter = and(
-          `createdDateTime ge ${isoDate(new Date(oldest))}`,
-          coveredSince !== undefined && `createdDateTime lt ${isoDate(new Date(coveredSince))}`,
-        );
-        for await (const alerts of this.streamAlertsV2({ filter })) {
-          for (const alert of alerts) {
-            if (!alert.incidentId) continue;
-            const list = pending.get(alert.incidentId);
-            if (list) list.push(alert);
-            else pending.set(alert.incidentId, [alert]);
-          }
-        }
-        coveredSince = oldest;
+    const grouping: AlertGrouping = { pending: new Map() };
+    let batch: Incident[][] = [];
+    let held = 0;
+    try {
+      for await (const page of this.pages(read)) {
+        batch.push(page);
+        held += page.length;
+        if (held < INCIDENTS_PER_ALERT_READ) continue;
+        yield* this.withAlerts(batch, grouping);
+        batch = [];
+        held = 0;
       }
+    } catch (error) {
+      // The pages read before the list failed still get their alerts: the caller shows them as an incomplete list.
+      yield* this.withAlerts(batch, grouping);
+      throw error;
+    }
+    yield* this.withAlerts(batch, grouping);
+  }
+
+  /** The pages of a batch with their alerts (see `incidentsThenAlerts`). */
+  private async *withAlerts(batch: Incident[][], grouping: AlertGrouping): AsyncGenerator<Incident[]> {
+    const times = batch.flat().map((i) => Date.parse(i.createdDateTime));
+    const oldest = Math.min(...times.filter((t) => !Number.isNaN(t)));
+    if (Number.isFinite(oldest) && (grouping.coveredSince === undefined || oldest < grouping.coveredSince)) {
+      const filter = and(
+        `createdDateTime ge ${isoDate(new Date(oldest))}`,
+        grouping.coveredSince !== undefined && `createdDateTime lt ${isoDate(new Date(grouping.coveredSince))}`,
+      );
+      for await (const alerts of this.streamAlertsV2({ filter })) {
+        for (const alert of alerts) {
+          if (!alert.incidentId) continue;
+          const list = grouping.pending.get(alert.incidentId);
+          if (list) list.push(alert);
+          else grouping.pending.set(alert.incidentId, [alert]);
+        }
+      }
+      grouping.coveredSince = oldest;
+    }
+    for (const page of batch) {
       const withAlerts = page.map((incident) => {
-        const alerts = pending.get(incident.id) ?? [];
-        pending.delete(incident.id);
+        const alerts = grouping.pending.get(incident.id) ?? [];
+        grouping.pending.delete(incident.id);
         return { ...incident, alerts };
       });
       const alone = withAlerts.filter((i) => i.alerts.length === 0 && i.status !== 'redirected');

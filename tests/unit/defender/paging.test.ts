@@ -215,23 +215,36 @@ describe('Graph lists: next links, with $skip pages only as a checked speed-up',
   });
 
   it('$expand=alerts with a $filter that answers 500 falls back to alerts_v2 grouped by incident, and remembers it', async () => {
-    api = await graphIncidents(120, { expandFails: true });
+    api = await graphIncidents(700, { expandFails: true });
     const logger = memoryLogger();
     const client = clientFor(api, { logger });
     const since = new Date('2026-10-01T00:00:00Z');
     const incidents = await client.listIncidents({ updatedSince: since, expandAlerts: true });
-    expect(incidents).toHaveLength(120);
+    expect(incidents).toHaveLength(700);
     expect(incidents.every((i) => i.alerts?.length === 2)).toBe(true);
     expect(incidents.every((i) => i.alerts!.every((a) => a.incidentId === i.id))).toBe(true);
     const alertReads = api.requests.filter((r) => r.path === '/v1.0/security/alerts_v2');
-    // One range per page of incidents, each older than the one before: every alert is read once.
-    expect(alertReads).toHaveLength(3);
+    // One range per 500 incidents, the second older than the first: every alert is read once.
+    expect(alertReads).toHaveLength(2);
+    expect(alertReads[0].query.get('$filter')).not.toMatch(/ lt /);
     expect(alertReads[1].query.get('$filter')).toMatch(/createdDateTime ge .* and .*createdDateTime lt /);
 
     const before = api.requests.length;
     await client.listIncidents({ updatedSince: since, expandAlerts: true });
     expect(api.requests.slice(before).filter((r) => r.query.get('$expand'))).toHaveLength(0);
     expect(logger.warnings.map((w) => w.message)).toEqual(['$expand=alerts with $filter failed; alerts read apart']);
+  });
+
+  it('read apart, incidents of a list cut short still come with their alerts before the error', async () => {
+    api = await graphIncidents(120, { expandFails: true, countOverstated: 5 });
+    const read: number[] = [];
+    const error = await (async () => {
+      const stream = clientFor(api!).streamIncidents({ updatedSince: new Date(0), expandAlerts: true });
+      for await (const page of stream) read.push(...page.map((i) => i.alerts?.length ?? -1));
+    })().catch((e: unknown) => e);
+    expect(read).toHaveLength(120);
+    expect(read.every((n) => n === 2)).toBe(true);
+    expect(error).toBeInstanceOf(PagingError);
   });
 
   it('without a $filter, $expand=alerts is kept', async () => {
