@@ -82,6 +82,9 @@ export const PAGE_SIZE = {
   defender: 10_000,
 } as const;
 
+/** Graph security lists take `$skip` up to 500 ("Microsoft Graph Security API error responses", Constraints). */
+export const GRAPH_MAX_SKIP = 500;
+
 /** Where log lines go; a pino logger fits. */
 export interface DefenderLogger {
   warn(details: Record<string, unknown>, message: string): void;
@@ -194,6 +197,7 @@ export class DefenderClient implements DefenderApi {
       limit: query.limit,
       headers: PREFER_UNKNOWN_ENUMS,
       parallelPages: true,
+      maxSkip: GRAPH_MAX_SKIP,
     };
     if (!query.expandAlerts) return this.pages(read);
     if (filter === undefined) return this.pages({ ...read, params: { ...read.params, $expand: 'alerts' } });
@@ -323,6 +327,7 @@ export class DefenderClient implements DefenderApi {
       limit: options.limit,
       headers: PREFER_UNKNOWN_ENUMS,
       parallelPages: true,
+      maxSkip: GRAPH_MAX_SKIP,
     });
   }
 

@@ -5,9 +5,10 @@
  *   read with `$top` and `$skip` until a page comes back shorter than `$top`; a next link that does come is followed
  *   when it stays on the configured host.
  * - Graph security lists page with `@odata.nextLink`. The first page asks for `@odata.count`, and the pages after it
- *   may be read two at a time with `$skip` as a speed-up, but only checked: a `$skip` page refused (400) or shorter
- *   than the count says ends the speed-up, the list goes on from the last good page's next link, and `$skip` is not
- *   tried again on that path for a while. At the end the ids read are compared with the count.
+ *   may be read two at a time with `$skip` as a speed-up, within the documented `$skip` limit (500) and only checked:
+ *   a `$skip` page refused (400) or shorter than the count says ends the speed-up, the list goes on from the last good
+ *   page's next link, and `$skip` is not tried again on that path for a while. At the end the ids read are compared
+ *   with the count.
  *
  * Every page is compared with the one before it, so an item that a shifting list shows twice is yielded once, and a
  * page that repeats the previous one (a service ignoring `$skip`) stops the list instead of looping. A list that
@@ -45,6 +46,8 @@ export interface PagedRead<T> {
   notFoundIsEmpty?: boolean;
   /** Graph lists that take `$count` and `$skip`: read the pages after the first in parallel, checked by the count. */
   parallelPages?: boolean;
+  /** The largest `$skip` the service documents: pages further down are read through next links only. */
+  maxSkip?: number;
   /** The items have no unique `id` (antivirus health has one row per device state): tell repeats by their text. */
   rowsShareIds?: boolean;
 }
@@ -195,7 +198,7 @@ export async function* graphPages<T>(source: PageSource, read: PagedRead<T>, fir
     !source.workarounds.active('skip', read.path);
   if (skipAllowed) {
     const wanted = Math.min(total, state.offset + state.remaining);
-    yield* skipPages(source, read, firstUrl, state, { pageSize, total, wanted });
+    yield* skipPages(source, read, firstUrl, state, { pageSize, total, wanted, maxSkip: read.maxSkip });
   }
   if (state.remaining > 0 && state.resume !== undefined) yield* linkedPages(source, read, firstUrl, state);
   if (state.remaining > 0 && total !== undefined && state.distinct < total) {
@@ -218,10 +221,13 @@ async function* skipPages<T>(
   read: PagedRead<T>,
   firstUrl: string,
   state: GraphState,
-  list: { pageSize: number; total: number; wanted: number },
+  list: { pageSize: number; total: number; wanted: number; maxSkip?: number },
 ): AsyncGenerator<T[]> {
   const offsets: number[] = [];
-  for (let offset = state.offset; offset < list.wanted; offset += list.pageSize) offsets.push(offset);
+  const deepest = list.maxSkip ?? Number.POSITIVE_INFINITY;
+  for (let offset = state.offset; offset < list.wanted && offset <= deepest; offset += list.pageSize) {
+    offsets.push(offset);
+  }
   if (state.pages + offsets.length > source.maxPages) {
     throw new PagingError({ ...describe(read.api, 'GET', firstUrl), reason: 'page-limit', pages: source.maxPages });
   }
