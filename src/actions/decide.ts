@@ -100,7 +100,10 @@ export function alreadyDecided(request: RemediationRequest): string {
     case 'expired':
       return 'This request expired without a decision. Nothing was sent to Defender.';
     case 'failed':
-      return `Already approved by ${by}, but Defender did not carry it out. Request it again to retry.`;
+      return request.unconfirmed
+        ? `Already approved by ${by}, but Defender's answer was lost and the action is not confirmed. ` +
+            'Check the Defender portal before requesting it again.'
+        : `Already approved by ${by}, but Defender did not carry it out. Request it again to retry.`;
     case 'pending':
       return 'This request is still pending.';
   }

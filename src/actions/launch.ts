@@ -1,6 +1,8 @@
 /**
  * Starts a Defender action the bot will follow: the tracker is stored first (so a restart still knows about it),
- * then Defender is called, and the outcome — started, or refused with a readable reason — is recorded.
+ * then Defender is called, and the outcome — started, or refused with a readable reason — is recorded. When the
+ * answer to the call is lost, Defender is asked whether the action started before anything is recorded
+ * (`lostAnswer.ts`): a found action is followed as if the answer had come.
  */
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services';
@@ -8,7 +10,8 @@ import type { Person } from '../store/requests';
 import type { HeldIntent, TrackedOperation, Tracker } from '../store/trackers';
 import { auditLater } from './audit';
 import { releaseIntent, START_GRACE_MS } from './intents';
-import { defenderRefusal } from './refusals';
+import { answerMayBeLost, findStartedAction, type FoundAction } from './lostAnswer';
+import { defenderRefusal, lostAnswerUnconfirmed } from './refusals';
 import { NOT_STARTED, REQUESTED } from './statusCards';
 import { operationLabel } from '../cards/styles';
 
@@ -31,15 +34,22 @@ export interface ActionPlan {
   lookupName?: Promise<string | undefined>;
 }
 
-/** How the start ended. */
-export type LaunchResult = { started: true; tracker: Tracker } | { started: false; tracker: Tracker; reason: string };
+/**
+ * How the start ended: started, or not started with the reason — `unconfirmed` when Defender's answer was lost and
+ * Defender shows no such action (it may not have started; it was not refused).
+ */
+export type LaunchResult =
+  | { started: true; tracker: Tracker }
+  | { started: false; tracker: Tracker; reason: string; unconfirmed?: boolean };
 
-/** What Defender answered, whichever the call. */
-interface Started {
+/** What Defender answered (or, for a lost answer, what its lists show), whichever the call. */
+export interface Started {
   defenderId: string;
   status: string;
   deviceName?: string;
   at: string;
+  /** Found by a lookup after the answer was lost. */
+  foundAfterLostAnswer?: boolean;
 }
 
 /** A new tracker id. */
@@ -84,9 +94,11 @@ export async function launch(
     // Not polled before Defender answers; if the bot stops meanwhile, the tracker is settled after the grace time.
     nextCheckAt: new Date(now.getTime() + START_GRACE_MS).toISOString(),
     checks: 0,
+    comment: plan.comment,
   };
   await services.stores.trackers.save(tracker);
   const result = callDefender(services, plan)
+    .catch((error: unknown) => afterLostAnswer(services, plan, now, error))
     .then(
       (started) => recordStarted(services, plan, started, onStarted),
       (error: unknown) => recordRefused(services, plan, error),
@@ -123,7 +135,62 @@ async function callDefender(services: Services, plan: ActionPlan): Promise<Start
     defenderId: investigation.id,
     status: investigation.state,
     deviceName: investigation.computerDnsName || undefined,
-    at: investigation.startTime,
+    at: investigation.startTime ?? services.now().toISOString(),
+  };
+}
+
+/** Thrown when a lost answer's lookup found nothing: the outcome is unknown, not a refusal. */
+export class StartUnconfirmed extends Error {
+  constructor(
+    readonly lost: unknown,
+    readonly lookupFailure?: unknown,
+  ) {
+    super('the answer to a Defender POST was lost and no started action was found');
+    this.name = 'StartUnconfirmed';
+  }
+}
+
+/** Rethrows a refusal; for a lost answer, returns the action Defender shows, or throws `StartUnconfirmed`. */
+async function afterLostAnswer(services: Services, plan: ActionPlan, sentAt: Date, error: unknown): Promise<Started> {
+  if (!answerMayBeLost(error)) throw error;
+  services.log.warn(
+    { err: error, trackerId: plan.trackerId, deviceId: plan.device.id },
+    `the answer to ${defenderCallName(plan.operation)} was lost; asking Defender whether it started`,
+  );
+  let found: FoundAction | undefined;
+  try {
+    found = await findStartedAction(services.defender, {
+      operation: plan.operation,
+      deviceId: plan.device.id,
+      comment: plan.comment,
+      since: sentAt,
+    });
+  } catch (lookupFailure) {
+    throw new StartUnconfirmed(error, lookupFailure);
+  }
+  if (!found) throw new StartUnconfirmed(error);
+  return startedOf(found, services.now());
+}
+
+/** A found action as the tracker records it. */
+export function startedOf(found: FoundAction, now: Date): Started {
+  if (found.kind === 'machineAction') {
+    const { action } = found;
+    return {
+      defenderId: action.id,
+      status: action.status,
+      deviceName: action.computerDnsName,
+      at: action.lastUpdateDateTimeUtc ?? now.toISOString(),
+      foundAfterLostAnswer: true,
+    };
+  }
+  const { investigation } = found;
+  return {
+    defenderId: investigation.id,
+    status: investigation.state,
+    deviceName: investigation.computerDnsName || undefined,
+    at: investigation.startTime ?? now.toISOString(),
+    foundAfterLostAnswer: true,
   };
 }
 
@@ -141,7 +208,7 @@ async function recordStarted(
     defenderId: started.defenderId,
     deviceName,
     status: started.status,
-    history: [...t.history, { status: started.status, at: now.toISOString() }],
+    history: started.status ? [...t.history, { status: started.status, at: now.toISOString() }] : t.history,
     // A tracker settled as "unknown" while the call was slow is followed again now that Defender answered.
     finishedAt: undefined,
     error: undefined,
@@ -156,7 +223,9 @@ async function recordStarted(
     action: defenderCallName(plan.operation),
     device: { id: plan.device.id, name: deviceName },
     outcome: 'requested',
-    detail: `${trackedNoun(plan.operation)} ${started.defenderId}: ${started.status}`,
+    detail:
+      `${trackedNoun(plan.operation)} ${started.defenderId}: ${started.status || 'status not given'}` +
+      (started.foundAfterLostAnswer ? " (Defender's answer was lost; found in the device's action list)" : ''),
     conversationId: plan.conversationId,
   });
   onStarted(tracker!);
@@ -167,10 +236,19 @@ async function recordRefused(services: Services, plan: ActionPlan, error: unknow
   const { stores, log } = services;
   const now = services.now().toISOString();
   const deviceName = (await plan.lookupName) || plan.device.name;
-  const reason = defenderRefusal(error, plan.operation, deviceName);
+  const unconfirmed = error instanceof StartUnconfirmed;
+  const reason = unconfirmed
+    ? lostAnswerUnconfirmed(error.lost, plan.operation, deviceName, error.lookupFailure)
+    : defenderRefusal(error, plan.operation, deviceName);
   log.warn(
-    { err: error, trackerId: plan.trackerId, deviceId: plan.device.id },
-    `Defender did not start ${defenderCallName(plan.operation)}`,
+    {
+      err: unconfirmed ? (error.lookupFailure ?? error.lost) : error,
+      trackerId: plan.trackerId,
+      deviceId: plan.device.id,
+    },
+    unconfirmed
+      ? `${defenderCallName(plan.operation)} not confirmed: its answer was lost and Defender shows no such action`
+      : `Defender did not start ${defenderCallName(plan.operation)}`,
   );
   const tracker = await stores.trackers.update(plan.trackerId, (t) => ({
     ...t,
@@ -178,18 +256,24 @@ async function recordRefused(services: Services, plan: ActionPlan, error: unknow
     status: NOT_STARTED,
     finishedAt: now,
     error: reason,
+    ...(unconfirmed ? { unconfirmed: true } : {}),
   }));
   if (plan.requestId) {
-    await stores.requests.update(plan.requestId, (r) => ({ ...r, state: 'failed', error: reason }));
+    await stores.requests.update(plan.requestId, (r) => ({
+      ...r,
+      state: 'failed',
+      error: reason,
+      ...(unconfirmed ? { unconfirmed: true } : {}),
+    }));
   }
   await releaseIntent(services, plan.intent);
   await auditLater(services, {
     user: plan.approvedBy ?? plan.requestedBy,
     action: defenderCallName(plan.operation),
-    outcome: 'failed',
+    outcome: unconfirmed ? 'unconfirmed' : 'failed',
     detail: reason,
     device: { id: plan.device.id, name: deviceName },
     conversationId: plan.conversationId,
   });
-  return { started: false, tracker: tracker!, reason };
+  return { started: false, tracker: tracker!, reason, ...(unconfirmed ? { unconfirmed: true } : {}) };
 }

@@ -2,7 +2,7 @@
  * Why a click did nothing, in words the clicker can act on: who may do what (SPEC §3), and Defender's own
  * refusals (an action already running, an unsupported OS, an offboarded device, a missing permission, a quota).
  */
-import { DefenderApiError } from '../defender/errors';
+import { DefenderApiError, DefenderNetworkError, isAlreadyRunning } from '../defender/errors';
 import { PERMISSION_RESOURCE } from '../defender/permissions';
 import type { TrackedOperation } from '../store/trackers';
 
@@ -33,24 +33,19 @@ export function operationNoun(operation: TrackedOperation): string {
   }
 }
 
-const ALREADY_RUNNING = /already in progress|ActiveRequestAlreadyExists/i;
-const NOT_ONBOARDED = /offboarded|not onboarded/i;
-
 /** Why Defender did not start `operation` on `device`, as one sentence without a final period. */
 export function defenderRefusal(error: unknown, operation: TrackedOperation, device: string): string {
   if (!(error instanceof DefenderApiError)) return 'an unexpected error occurred (details in the bot log)';
   const code = error.code ?? '';
   const message = error.serverMessage ?? '';
-  if (code === 'ActiveRequestAlreadyExists' || ALREADY_RUNNING.test(message)) {
-    return alreadyRunning(operation, device, message);
-  }
+  if (isAlreadyRunning(error)) return alreadyRunning(operation, device, message);
   if (code === 'OsPlatformNotSupported') {
     return `the operating system of ${device} does not support ${pluralNoun(operation)}`;
   }
-  if (code === 'DisallowedOperation' || NOT_ONBOARDED.test(message)) {
-    return /not onboarded/i.test(message)
-      ? `${device} is not onboarded to Defender for Endpoint, so it cannot take actions`
-      : `${device} is offboarded from Defender for Endpoint, so it cannot take actions`;
+  if (code === 'DisallowedOperation') {
+    // "{the disallowed operation and the reason}" (common-errors page): any reason, in Defender's own words.
+    const reason = message.replace(/[.\s]+$/, '');
+    return reason ? `not allowed on ${device} (${reason})` : `not allowed on ${device}`;
   }
   if (error.status === 403 && error.missingPermission) {
     return (
@@ -66,6 +61,29 @@ export function defenderRefusal(error: unknown, operation: TrackedOperation, dev
   }
   if (error.status === 404) return `${device} was not found in Defender for Endpoint`;
   return error.readableMessage().replace(/\.$/, '');
+}
+
+/**
+ * Why a click shows no action although it may have started: Defender's answer was lost and its lists show no such
+ * action (yet). Never "refused": Defender did not say no.
+ */
+export function lostAnswerUnconfirmed(
+  lost: unknown,
+  operation: TrackedOperation,
+  device: string,
+  lookupFailure?: unknown,
+): string {
+  const how =
+    lost instanceof DefenderNetworkError && lost.kind === 'timeout'
+      ? 'no answer came in time'
+      : 'the connection was cut before the answer came';
+  const looked = lookupFailure
+    ? "the device's action list could not be read to check whether it started"
+    : `Defender shows no ${operationNoun(operation)} requested by Watchstander on ${device}`;
+  return (
+    `Defender's answer to the ${operationNoun(operation)} was lost (${how}), and ${looked}; ` +
+    "it may not have started. Check the device's action history in the Microsoft Defender portal before trying again"
+  );
 }
 
 function alreadyRunning(operation: TrackedOperation, device: string, message: string): string {

@@ -32,12 +32,19 @@ export function notStartedTitle(operation: TrackedOperation, deviceName: string)
   return `${operationLabel(operation)} on ${deviceName} was not started`;
 }
 
+/** "Antivirus scan (Quick) on pc-01 is not confirmed": the answer was lost and Defender shows no such action. */
+export function unconfirmedTitle(operation: TrackedOperation, deviceName: string): string {
+  return `${operationLabel(operation)} on ${deviceName} is not confirmed`;
+}
+
 /** The live status card of an action (not of a remediation request). */
 export function actionCard(services: Services, tracker: Tracker, notice?: NoticeLine): AdaptiveCard {
   const ctx = cardContext(services);
   const operation = trackedOperation(tracker);
   if (tracker.finishedAt && tracker.error && !tracker.defenderId) {
-    return refusalCard(services, notStartedTitle(operation, tracker.deviceName), tracker.error, 'error');
+    return tracker.unconfirmed
+      ? refusalCard(services, unconfirmedTitle(operation, tracker.deviceName), tracker.error, 'warning')
+      : refusalCard(services, notStartedTitle(operation, tracker.deviceName), tracker.error, 'error');
   }
   return actionStatusCard(ctx, {
     deviceId: tracker.deviceId,

@@ -13,7 +13,14 @@ import { byDeadline } from './deadline';
 import { claimIntent, inStartGrace, intentKey, type IntentData } from './intents';
 import { launch, newTrackerId } from './launch';
 import { NOT_AN_OPERATOR } from './refusals';
-import { actionCard, alreadyRunningNotice, notStartedTitle, REQUESTED, refusalCard } from './statusCards';
+import {
+  actionCard,
+  alreadyRunningNotice,
+  notStartedTitle,
+  REQUESTED,
+  refusalCard,
+  unconfirmedTitle,
+} from './statusCards';
 import type { ClickOutcome } from './types';
 
 /** The audit name of a click that starts `operation`. */
@@ -84,7 +91,11 @@ export async function startFromClick(
   const outcome = answer.value;
   if (!outcome.started) {
     // Nothing started: only the clicker sees why; the card stays as it was for everyone else.
-    const title = notStartedTitle(operation, outcome.tracker.deviceName);
+    const name = outcome.tracker.deviceName;
+    if (outcome.unconfirmed) {
+      return clickerOnly(refusalCard(services, unconfirmedTitle(operation, name), outcome.reason, 'warning'));
+    }
+    const title = notStartedTitle(operation, name);
     return clickerOnly(refusalCard(services, title, `Defender refused: ${outcome.reason}`, 'error'));
   }
   return replaceForAll(actionCard(services, outcome.tracker));

@@ -14,7 +14,8 @@ import { afterAnswer } from './deadline';
 import { auditLater } from './audit';
 import { expireOverdueRequests } from './expiry';
 import { releaseIntent } from './intents';
-import { defenderCallName, trackedNoun } from './launch';
+import { defenderCallName, startedOf, trackedNoun } from './launch';
+import { findStartedAction, type FoundAction } from './lostAnswer';
 import { FOLLOW_FOR_MS, nextCheckSeconds } from './polling';
 import { NOT_STARTED, trackedOperation, trackerCard } from './statusCards';
 
@@ -224,8 +225,13 @@ export class ActionTracker {
     });
   }
 
-  /** A tracker whose start Defender never answered (the bot stopped during the call): say so and free the intent. */
+  /**
+   * A tracker whose start Defender never answered (the bot stopped during the call): Defender is asked whether the
+   * action started; a found action is followed from here, otherwise the tracker says so and frees the intent.
+   */
   private async settleUnknownStart(taken: Tracker, now: Date): Promise<void> {
+    const found = await this.lookForStart(taken);
+    if (found) return this.adoptFound(taken, found, now);
     let settled = false;
     const tracker = await this.services.stores.trackers.update(taken.id, (t) => {
       settled = !t.defenderId && !t.finishedAt;
@@ -243,9 +249,57 @@ export class ActionTracker {
       user: tracker.requestedBy,
       action: defenderCallName(trackedOperation(tracker)),
       device: { id: tracker.deviceId, name: tracker.deviceName },
-      outcome: 'failed',
+      outcome: 'unconfirmed',
       detail: START_UNKNOWN,
       conversationId: tracker.conversationId,
     });
+  }
+
+  /** The action a tracker without Defender's answer started, if Defender shows one (one look: time has passed). */
+  private async lookForStart(tracker: Tracker): Promise<FoundAction | undefined> {
+    try {
+      return await findStartedAction(
+        this.services.defender,
+        {
+          operation: trackedOperation(tracker),
+          deviceId: tracker.deviceId,
+          comment: tracker.comment,
+          since: new Date(tracker.requestedAt),
+        },
+        [0],
+      );
+    } catch (err) {
+      this.services.log.warn({ err, trackerId: tracker.id }, 'could not look for the action of an unanswered start');
+      return undefined;
+    }
+  }
+
+  /** Follows an action found for a tracker whose start was never answered, as if the answer had come. */
+  private async adoptFound(taken: Tracker, found: FoundAction, now: Date): Promise<void> {
+    const started = startedOf(found, now);
+    let adopted = false;
+    const tracker = await this.services.stores.trackers.update(taken.id, (t) => {
+      adopted = !t.defenderId && !t.finishedAt;
+      return adopted
+        ? { ...t, defenderId: started.defenderId, deviceName: started.deviceName || t.deviceName }
+        : undefined;
+    });
+    if (!tracker || !adopted) return;
+    if (tracker.requestId) {
+      await this.services.stores.requests.update(tracker.requestId, (r) =>
+        r.machineActionId ? undefined : { ...r, machineActionId: started.defenderId },
+      );
+    }
+    await auditLater(this.services, {
+      user: tracker.requestedBy,
+      action: defenderCallName(trackedOperation(tracker)),
+      device: { id: tracker.deviceId, name: tracker.deviceName },
+      outcome: 'requested',
+      detail:
+        `${trackedNoun(trackedOperation(tracker))} ${started.defenderId}: ${started.status} ` +
+        '(found after the bot restarted)',
+      conversationId: tracker.conversationId,
+    });
+    await this.record(tracker, started.status, now);
   }
 }

@@ -13,9 +13,17 @@ import { readRoster } from './roster';
 import { SlidingWindowLimiter } from './rateLimiter';
 import { RETRIABLE_TEAMS_STATUSES, teamsRetryDelayMs, teamsStatusOf } from './teamsRetry';
 
-/** Teams limits: 7 sends per second per conversation, 50 per second per app per tenant. */
+/**
+ * Teams limits ("Optimize your bot with rate limiting", docs/service-behaviour.md §11): per bot per conversation
+ * 7 sends per second, 8 per 2 s, 60 per 30 s and 1,800 per hour, all at once; 50 per second per app per tenant.
+ */
 export const TEAMS_LIMITS = {
-  perConversation: { max: 7, windowMs: 1000 },
+  perConversation: [
+    { max: 7, windowMs: 1000 },
+    { max: 8, windowMs: 2000 },
+    { max: 60, windowMs: 30_000 },
+    { max: 1800, windowMs: 3_600_000 },
+  ],
   perTenant: { max: 50, windowMs: 1000 },
 };
 

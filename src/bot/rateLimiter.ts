@@ -1,5 +1,7 @@
 /**
- * Sliding-window limits for outbound Teams sends: at most N sends per window, per key.
+ * Sliding-window limits for outbound Teams sends: at most N sends per window, per key, for one window or several at
+ * once (Teams limits a bot's sends to one conversation over 1 s, 2 s, 30 s and an hour together; see
+ * docs/service-behaviour.md §11).
  *
  * Teams counts a send when it arrives, some time between the moment the bot starts it and the moment its answer
  * comes back. So a send holds its place in the window from its start until `windowMs` after it ended: then no
@@ -25,15 +27,27 @@ interface Send {
 /** While every counted send is still running, how often to look again. */
 const POLL_MS = 5;
 
-/** Waits so that no key exceeds its limit; keys are independent. */
+/** Waits so that no key exceeds any of its limits; keys are independent. */
 export class SlidingWindowLimiter {
   private readonly sends = new Map<string, Send[]>();
+  private readonly limits: readonly WindowLimit[];
+  /** The longest window: older ended sends count in none. */
+  private readonly longestMs: number;
 
   constructor(
-    private readonly limit: WindowLimit,
+    limit: WindowLimit | readonly WindowLimit[],
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+  ) {
+    this.limits = Array.isArray(limit) ? [...limit] : [limit as WindowLimit];
+    if (this.limits.length === 0) throw new RangeError('a limiter needs at least one window');
+    for (const l of this.limits) {
+      if (!(Number.isInteger(l.max) && l.max >= 1 && l.windowMs > 0)) {
+        throw new RangeError(`a window limit needs max >= 1 and windowMs > 0, got ${JSON.stringify(l)}`);
+      }
+    }
+    this.longestMs = Math.max(...this.limits.map((l) => l.windowMs));
+  }
 
   /** Resolves when one more send for `key` is within the limit, and counts it until it is released. */
   async acquire(key: string): Promise<ReleaseSend> {
@@ -47,19 +61,25 @@ export class SlidingWindowLimiter {
   /** Counts a send now and returns its release, or returns how long to wait (ms) before trying again. */
   reserve(key: string): ReleaseSend | number {
     const now = this.now();
-    const counted = (this.sends.get(key) ?? []).filter(
-      (s) => s.endedAt === undefined || s.endedAt > now - this.limit.windowMs,
-    );
-    if (counted.length < this.limit.max) {
-      const send: Send = {};
-      counted.push(send);
-      this.sends.set(key, counted);
-      return () => {
-        send.endedAt ??= this.now();
-      };
+    const kept = (this.sends.get(key) ?? []).filter((s) => s.endedAt === undefined || s.endedAt > now - this.longestMs);
+    this.sends.set(key, kept);
+    let wait = 0;
+    for (const limit of this.limits) {
+      const counted = kept.filter((s) => s.endedAt === undefined || s.endedAt > now - limit.windowMs);
+      if (counted.length < limit.max) continue;
+      // Enough of the ended sends must leave this window to make room for one more.
+      const leaving = counted
+        .filter((s) => s.endedAt !== undefined)
+        .map((s) => s.endedAt! + limit.windowMs - now)
+        .sort((a, b) => a - b);
+      const needed = counted.length - limit.max;
+      wait = Math.max(wait, needed < leaving.length ? Math.max(1, leaving[needed]) : POLL_MS);
     }
-    this.sends.set(key, counted);
-    const ended = counted.filter((s) => s.endedAt !== undefined).map((s) => s.endedAt! + this.limit.windowMs - now);
-    return ended.length > 0 ? Math.max(1, Math.min(...ended)) : POLL_MS;
+    if (wait > 0) return wait;
+    const send: Send = {};
+    kept.push(send);
+    return () => {
+      send.endedAt ??= this.now();
+    };
   }
 }

@@ -79,8 +79,9 @@ export function requestStateLine(ctx: CardContext, request: RemediationRequestVi
       return textBlock(`Expired at ${formatTime(state.at, ctx)}`, { color: 'Warning', weight: 'Bolder' });
     case 'failed':
       return textBlock(
-        `Failed: ${escapeOr(state.reason, 'unknown error', 300)}${state.at ? ` (${formatTime(state.at, ctx)})` : ''}`,
-        { color: 'Attention', weight: 'Bolder' },
+        `${state.unconfirmed ? 'Not confirmed' : 'Failed'}: ${escapeOr(state.reason, 'unknown error', 300)}` +
+          (state.at ? ` (${formatTime(state.at, ctx)})` : ''),
+        { color: state.unconfirmed ? 'Warning' : 'Attention', weight: 'Bolder' },
       );
   }
 }

@@ -19,6 +19,7 @@ const OUTCOME_COLORS: Record<string, TextColor> = {
   refused: 'Warning',
   rejected: 'Warning',
   failed: 'Attention',
+  unconfirmed: 'Warning',
 };
 
 function outcomeCell(entry: AuditEntryView): TextBlock[] {

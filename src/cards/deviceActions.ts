@@ -43,21 +43,26 @@ export function scanButtons(deviceId: string, preferFull = false): ExecuteAction
   return preferFull ? [full, quick] : [quick, full];
 }
 
-/** `Start investigation`, then `Request isolation` + `Selective isolation`, or `Request release` when isolated. */
-export function responseButtons(device: Pick<DeviceView, 'id' | 'isolated'>): ExecuteAction[] {
+/**
+ * `Start investigation`, then `Request isolation` (+ `Selective isolation` where Defender supports it), or
+ * `Request release` when isolated.
+ */
+export function responseButtons(device: Pick<DeviceView, 'id' | 'isolated' | 'selectiveIsolation'>): ExecuteAction[] {
   const deviceId = device.id;
   const investigate = executeAction(BUTTON_TITLES.investigate, { verb: 'investigate', data: { deviceId } });
   if (device.isolated) {
     return [investigate, executeAction(BUTTON_TITLES.release, { verb: 'requestRelease', data: { deviceId } })];
   }
-  return [
-    investigate,
-    executeAction(BUTTON_TITLES.isolate, { verb: 'requestIsolation', data: { deviceId, isolationType: 'Full' } }),
-    executeAction(BUTTON_TITLES.selectiveIsolate, {
-      verb: 'requestIsolation',
-      data: { deviceId, isolationType: 'Selective' },
-    }),
-  ];
+  const full = executeAction(BUTTON_TITLES.isolate, {
+    verb: 'requestIsolation',
+    data: { deviceId, isolationType: 'Full' },
+  });
+  if (!device.selectiveIsolation) return [investigate, full];
+  const selective = executeAction(BUTTON_TITLES.selectiveIsolate, {
+    verb: 'requestIsolation',
+    data: { deviceId, isolationType: 'Selective' },
+  });
+  return [investigate, full, selective];
 }
 
 const NO_ACTIONS = 'No buttons: Defender gave this device an unexpected id.';

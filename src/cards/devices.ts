@@ -6,7 +6,7 @@ import { adaptiveCard } from './frame';
 import { fitCard } from './limits';
 import { portalLink } from './links';
 import { deviceRow } from './rows';
-import { listBody } from './sections';
+import { incompleteLine, listBody } from './sections';
 import { compareText, riskRank } from './styles';
 import type { CardContext, DeviceView, DevicesView } from './views';
 
@@ -28,14 +28,17 @@ export function devicesCard(ctx: CardContext, view: DevicesView): AdaptiveCard {
   const total = view.total ?? devices.length;
   return fitCard((maxRows) =>
     adaptiveCard(ctx, [
-      cardTitle(`Devices with active alerts or high risk (${total.toLocaleString('en-US')})`),
+      cardTitle(
+        `Devices with active alerts or high risk (${total.toLocaleString('en-US')}${view.incomplete ? '+' : ''})`,
+      ),
+      ...(view.incomplete ? [incompleteLine(view.incomplete)] : []),
       subtleText('Buttons only request an action: each click is checked and recorded.', { size: 'Default' }),
       ...listBody(devices, {
         maxRows: Math.min(maxRows, DEVICE_ROWS),
         total,
         renderRows: (shown) => shown.map((d) => deviceRow(ctx, d)),
         moreUrl: portalLink(ctx, { page: 'devices' }),
-        emptyText: 'No device has active alerts or a high risk score.',
+        emptyText: view.incomplete ? 'None could be read.' : 'No device has active alerts or a high risk score.',
       }),
     ]),
   );

@@ -23,16 +23,15 @@ import { INCIDENT_CARD_BUDGET } from './incidentState';
 import { DEFAULT_MAX_ROWS, fitCard } from './limits';
 import { portalLink } from './links';
 import { deviceRow, incidentRow } from './rows';
-import { listBody, mapSection, noneLine, portalButtonRow, sectionOf } from './sections';
+import { listBody, mapPartial, mapSection, noneLine, portalButtonRow, sectionOf } from './sections';
 import { SEVERITY_ORDER, severityLabel, severityRank } from './styles';
 import { escapeText } from './text';
 import {
-  isUnavailable,
+  isEmptyList,
   type CardContext,
   type DailyDigestView,
   type DeviceView,
   type DigestIncidentView,
-  type Section,
   type SeverityLevel,
 } from './views';
 
@@ -77,8 +76,7 @@ export function sourceLabel(source: string): string {
 
 /** True when there is nothing to report: every section loaded and empty. */
 export function isQuietDay(view: DailyDigestView): boolean {
-  const empty = (section: Section<unknown[]>) => !isUnavailable(section) && section.length === 0;
-  return empty(view.incidents) && empty(view.newAlerts) && empty(view.threatenedDevices);
+  return isEmptyList(view.incidents) && isEmptyList(view.newAlerts) && isEmptyList(view.threatenedDevices);
 }
 
 function mostSevereThenLatest(a: DigestIncidentView, b: DigestIncidentView): number {
@@ -172,7 +170,7 @@ export function dailyDigestCard(ctx: CardContext, view: DailyDigestView): Adapti
     );
   }
   // Sort and count once; the fitting loop below only renders.
-  const incidents = mapSection(view.incidents, summarizeIncidents);
+  const incidents = mapPartial(view.incidents, summarizeIncidents);
   const alerts = mapSection(
     view.newAlerts,
     (list): AlertSources => ({
@@ -181,7 +179,7 @@ export function dailyDigestCard(ctx: CardContext, view: DailyDigestView): Adapti
       byDetection: countBy(list, (a) => a.detectionSource),
     }),
   );
-  const devices = mapSection(view.threatenedDevices, (list) => [...list].sort(byThreat));
+  const devices = mapPartial(view.threatenedDevices, (list) => [...list].sort(byThreat));
   return fitCard(
     (maxRows) =>
       adaptiveCard(ctx, [

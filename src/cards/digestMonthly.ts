@@ -11,10 +11,11 @@ import { adaptiveCard } from './frame';
 import { fitCard } from './limits';
 import { portalLink } from './links';
 import { bySoonestExpiry, deviceName, pendingInvestigationsTable, recommendationsTable } from './rows';
-import { listBody, mapSection, noneLine, OPEN_ACTION_CENTER, portalButtonRow, sectionOf } from './sections';
+import { listBody, mapPartial, mapSection, noneLine, OPEN_ACTION_CENTER, portalButtonRow, sectionOf } from './sections';
 import { compareText, machineActionLabel, statusLabel } from './styles';
 import { escapeOr } from './text';
 import {
+  isEmptyList,
   isUnavailable,
   type AvHealthView,
   type CardContext,
@@ -220,7 +221,7 @@ export function isQuietMonth(view: MonthlyDigestView): boolean {
     !isUnavailable(view.antivirusHealth) &&
     summarizeAv(view.antivirusHealth).problems.length === 0 &&
     empty(view.threatRecommendations) &&
-    empty(view.pendingApprovals)
+    isEmptyList(view.pendingApprovals)
   );
 }
 
@@ -243,7 +244,7 @@ export function monthlyDigestCard(ctx: CardContext, view: MonthlyDigestView): Ad
   const threats = mapSection(view.threatRecommendations, (list) =>
     [...list].sort((a, b) => b.associatedThreats - a.associatedThreats),
   );
-  const approvals = mapSection(view.pendingApprovals, (list) => [...list].sort(bySoonestExpiry));
+  const approvals = mapPartial(view.pendingApprovals, (list) => [...list].sort(bySoonestExpiry));
   return fitCard((maxRows) =>
     adaptiveCard(ctx, [
       ...digestHeader(ctx, 'monthly', view.period),

@@ -8,7 +8,7 @@ import { INCIDENT_CARD_BUDGET } from './incidentState';
 import { DEFAULT_MAX_ROWS, fitCard } from './limits';
 import { portalLink } from './links';
 import { incidentRow } from './rows';
-import { listBody } from './sections';
+import { incompleteLine, listBody } from './sections';
 import { SEVERITY_ORDER, severityLabel } from './styles';
 import type { CardContext, IncidentView, IncidentsView, SeverityLevel } from './views';
 
@@ -37,7 +37,8 @@ export function incidentsCard(ctx: CardContext, view: IncidentsView): AdaptiveCa
   return fitCard(
     (maxRows) =>
       adaptiveCard(ctx, [
-        cardTitle(`Open incidents — ${filter} (${total.toLocaleString('en-US')})`),
+        cardTitle(`Open incidents — ${filter} (${total.toLocaleString('en-US')}${view.incomplete ? '+' : ''})`),
+        ...(view.incomplete ? [incompleteLine(view.incomplete)] : []),
         ...(incidents.length > 0
           ? [subtleText(`Newest first · ${severityCounts(incidents)}`, { size: 'Default' })]
           : []),
@@ -46,7 +47,11 @@ export function incidentsCard(ctx: CardContext, view: IncidentsView): AdaptiveCa
           total,
           renderRows: (shown) => shown.map((i) => incidentRow(ctx, i)),
           moreUrl: portalLink(ctx, { page: 'incidents' }),
-          emptyText: view.filter ? `No open ${filter} incident.` : 'No open incident.',
+          emptyText: view.incomplete
+            ? 'None could be read.'
+            : view.filter
+              ? `No open ${filter} incident.`
+              : 'No open incident.',
         }),
       ]),
     DEFAULT_MAX_ROWS,

@@ -9,7 +9,7 @@ import { adaptiveCard } from './frame';
 import { fitCard } from './limits';
 import { portalLink } from './links';
 import { bySoonestExpiry, machineActionsTable, pendingInvestigationsTable } from './rows';
-import { listBody, mapSection, OPEN_ACTION_CENTER, portalButtonRow, sectionOf } from './sections';
+import { listBody, mapPartial, mapSection, OPEN_ACTION_CENTER, portalButtonRow, sectionOf } from './sections';
 import type { CardContext, PendingActionsView } from './views';
 
 /** Most rows each section shows when the card has room. */
@@ -23,8 +23,8 @@ function oldestFirst<T>(items: readonly T[], at: (item: T) => string): T[] {
 export function pendingActionsCard(ctx: CardContext, view: PendingActionsView): AdaptiveCard {
   // Sort once; the fitting loop below only renders.
   const requests = mapSection(view.remediationRequests, (list) => oldestFirst(list, (r) => r.requestedAt));
-  const investigations = mapSection(view.pendingInvestigations, (list) => [...list].sort(bySoonestExpiry));
-  const actions = mapSection(view.machineActions, (list) => oldestFirst(list, (a) => a.createdAt));
+  const investigations = mapPartial(view.pendingInvestigations, (list) => [...list].sort(bySoonestExpiry));
+  const actions = mapPartial(view.machineActions, (list) => oldestFirst(list, (a) => a.createdAt));
   return fitCard((maxRows) => {
     const rows = Math.min(maxRows, PENDING_ROWS);
     return adaptiveCard(ctx, [

@@ -20,7 +20,7 @@ import {
 import { fitList } from './limits';
 import { portalLink, type PortalPage } from './links';
 import { escapeText } from './text';
-import { isUnavailable, type CardContext, type Section } from './views';
+import { isIncomplete, isUnavailable, type CardContext, type PartialSection, type Section } from './views';
 
 /** Title of the button that opens a Defender portal page. */
 export const OPEN_IN_DEFENDER = 'Open in Defender';
@@ -55,19 +55,38 @@ export function unavailableLine(reason: string): TextBlock {
   return textBlock(`Section unavailable: ${escapeText(reason)}`, { color: 'Warning' });
 }
 
+/** The line over a list read only in part: what is shown is not the whole list. */
+export function incompleteLine(reason: string): TextBlock {
+  const why = escapeText(reason.trim().replace(/\.+$/, ''));
+  return textBlock(`Incomplete list: ${why}. Showing what could be read.`, { color: 'Warning' });
+}
+
 /** Transforms a section's data once (sorting, counting), keeping an unavailable section as it is. */
 export function mapSection<T, U>(data: Section<T>, transform: (data: T) => U): Section<U> {
   return isUnavailable(data) ? data : transform(data);
 }
 
-/** A section over data that may be unavailable; `count` adds "(n)" to the title when the data is there. */
+/** Transforms a list section's data, whole or partial, keeping an unavailable one as it is. */
+export function mapPartial<T, U>(data: PartialSection<T>, transform: (data: T) => U): PartialSection<U> {
+  if (isUnavailable(data)) return data;
+  return isIncomplete(data) ? { partial: transform(data.partial), incomplete: data.incomplete } : transform(data);
+}
+
+/**
+ * A section over data that may be unavailable or incomplete; `count` adds "(n)" to the title when the data is there
+ * ("(n+)" when only part of it could be read).
+ */
 export function sectionOf<T>(
   title: string,
-  data: Section<T>,
+  data: PartialSection<T>,
   render: (data: T) => CardElement[],
   count?: (data: T) => number,
 ): Container {
   if (isUnavailable(data)) return section(title, [unavailableLine(data.unavailable)]);
+  if (isIncomplete(data)) {
+    const shown = count ? `${title} (${count(data.partial).toLocaleString('en-US')}+)` : title;
+    return section(shown, [incompleteLine(data.incomplete), ...render(data.partial)]);
+  }
   return section(count ? `${title} (${count(data).toLocaleString('en-US')})` : title, render(data));
 }
 

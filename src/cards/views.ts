@@ -36,6 +36,39 @@ export function isUnavailable<T>(section: Section<T>): section is Unavailable {
   return typeof section === 'object' && section !== null && !Array.isArray(section) && 'unavailable' in section;
 }
 
+/**
+ * A list the API could not give whole (a page failed or the paging stopped after some pages): what was read, and why
+ * the rest is missing. The card shows the part it has and says it is incomplete, never a shorter list as if whole.
+ */
+export interface Incomplete<T> {
+  /** The items that were read. */
+  partial: T;
+  /** Why the rest is missing, e.g. "only 40 of the 52 items the service counted could be read". */
+  incomplete: string;
+}
+
+/**
+ * A list section: whole, read only in part, or unavailable. Sections where a part would mislead (counts, totals)
+ * stay `Section<T>`: whole or unavailable.
+ */
+export type PartialSection<T> = Section<T> | Incomplete<T>;
+
+/** True when a list section was read only in part. */
+export function isIncomplete<T>(section: PartialSection<T>): section is Incomplete<T> {
+  return typeof section === 'object' && section !== null && !Array.isArray(section) && 'incomplete' in section;
+}
+
+/** True when a list section was read whole and is empty (an unavailable or incomplete one may hide something). */
+export function isEmptyList(section: PartialSection<readonly unknown[]>): boolean {
+  return !isUnavailable(section) && !isIncomplete(section) && section.length === 0;
+}
+
+/** The items of a list section, whole or partial; `undefined` when it is unavailable. */
+export function sectionItems<T>(section: PartialSection<T>): T | undefined {
+  if (isUnavailable(section)) return undefined;
+  return isIncomplete(section) ? section.partial : section;
+}
+
 /** Incident and alert severity (Graph `alertSeverity`). */
 export type SeverityLevel = Severity;
 
@@ -71,6 +104,8 @@ export interface DeviceView {
   highestAlertSeverity?: SeverityLevel;
   /** The device is isolated: the card offers release instead of isolation. */
   isolated: boolean;
+  /** Defender supports Selective isolation on it (Windows 10 1709+, Windows 11): only then is it offered. */
+  selectiveIsolation?: boolean;
   lastSeen?: IsoDate;
   lastIpAddress?: string;
 }
@@ -80,6 +115,8 @@ export interface DevicesView {
   devices: DeviceView[];
   /** How many devices matched in total when `devices` is already a cut of them. */
   total?: number;
+  /** Set when Defender's lists could not be read whole: why; `devices` holds what was read. */
+  incomplete?: string;
 }
 
 /** A Defender machine action (scan, isolation, …) as lists show it. */
@@ -150,6 +187,8 @@ export interface IncidentsView {
   incidents: IncidentView[];
   /** How many open incidents matched in total when `incidents` is already a cut of them. */
   total?: number;
+  /** Set when the list could not be read whole: why; `incidents` holds what was read. */
+  incomplete?: string;
 }
 
 /** `show my incidents`: the open incidents assigned to the person asking. */
@@ -214,7 +253,13 @@ export type RemediationState =
   | { kind: 'approved'; by: string; at: IsoDate; action?: ActionProgressView }
   | { kind: 'rejected'; by: string; at: IsoDate; comment?: string }
   | { kind: 'expired'; at: IsoDate }
-  | { kind: 'failed'; reason: string; at?: IsoDate };
+  | {
+      kind: 'failed';
+      reason: string;
+      at?: IsoDate;
+      /** Defender's answer was lost and it shows no such action: not confirmed, rather than refused. */
+      unconfirmed?: boolean;
+    };
 
 /** A remediation request (isolate or release) waiting for, or decided by, an approver. */
 export interface RemediationRequestView {
@@ -238,7 +283,8 @@ export interface InvestigationView {
   deviceName: string;
   /** Defender state: `Running`, `PendingApproval`, `SuccessfullyRemediated`, `Benign`, … */
   state: string;
-  startedAt: IsoDate;
+  /** Absent while Defender has not started it (the investigation page documents `startTime` as nullable). */
+  startedAt?: IsoDate;
   endedAt?: IsoDate;
   /** When it started waiting for approval; the 7-day Action-center expiry counts from it (else from `startedAt`). */
   pendingSince?: IsoDate;
@@ -248,9 +294,9 @@ export interface InvestigationView {
 export interface PendingActionsView {
   remediationRequests: Section<RemediationRequestView[]>;
   /** Automated investigations in state `PendingApproval`. */
-  pendingInvestigations: Section<InvestigationView[]>;
+  pendingInvestigations: PartialSection<InvestigationView[]>;
   /** Machine actions `Pending` or `InProgress`. */
-  machineActions: Section<MachineActionView[]>;
+  machineActions: PartialSection<MachineActionView[]>;
 }
 
 // ---- Action status -----------------------------------------------------------------------------------------
@@ -350,11 +396,11 @@ export interface DigestPeriod {
 export interface DailyDigestView {
   period: DigestPeriod;
   /** Incidents created or updated in the period. */
-  incidents: Section<DigestIncidentView[]>;
-  /** Alerts created in the period. */
+  incidents: PartialSection<DigestIncidentView[]>;
+  /** Alerts created in the period (counted: whole or unavailable). */
   newAlerts: Section<AlertView[]>;
   /** Devices with active threats or a high risk score, one entry per device. */
-  threatenedDevices: Section<DeviceView[]>;
+  threatenedDevices: PartialSection<DeviceView[]>;
   /** Scores for the all-quiet card. */
   scores?: ScoresView;
 }
@@ -403,7 +449,7 @@ export interface MonthlyDigestView {
   /** Recommendations with at least one associated threat. */
   threatRecommendations: Section<RecommendationView[]>;
   /** Automated investigations waiting in the Action center (`PendingApproval`). */
-  pendingApprovals: Section<InvestigationView[]>;
+  pendingApprovals: PartialSection<InvestigationView[]>;
   /** Secure Score history of the month, oldest first. */
   secureScoreTrend: Section<ScorePoint[]>;
   /** Scores for the all-quiet card. */

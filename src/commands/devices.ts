@@ -19,5 +19,7 @@ export async function devices(services: Services): Promise<Reply> {
       cards: [noticeCard(ctx, { tone: 'warning', title: TITLE, text: `Section unavailable: ${list.unavailable}` })],
     };
   }
-  return { cards: [devicesCard(ctx, list)] };
+  if (list.incomplete !== undefined) services.log.warn({ err: list.failure }, 'devices list incomplete');
+  const { devices: rows, total, incomplete } = list;
+  return { cards: [devicesCard(ctx, { devices: rows, total, ...(incomplete ? { incomplete } : {}) })] };
 }

@@ -6,7 +6,7 @@ import { pendingActionsCard } from '../cards';
 import { or, quote } from '../defender/odata';
 import { cardContext, type Services } from '../services';
 import { toInvestigationView, toMachineActionView, toRequestView } from '../views/actions';
-import { section } from '../views/sections';
+import { listSection, readList, section } from '../views/sections';
 import type { Reply } from './types';
 
 /** Open machine actions (one list call, filtered by the service). */
@@ -28,9 +28,12 @@ export async function pendingActions(services: Services): Promise<Reply> {
       defender.listInvestigations({ filter: PENDING_INVESTIGATIONS_FILTER }).then((xs) => xs.map(toInvestigationView)),
       log,
     ),
-    section(
+    listSection(
       'machineActions',
-      defender.listMachineActions({ filter: OPEN_ACTIONS_FILTER }).then((xs) => xs.map(toMachineActionView)),
+      readList(defender.streamMachineActions({ filter: OPEN_ACTIONS_FILTER })).then((read) => ({
+        ...read,
+        items: read.items.map(toMachineActionView),
+      })),
       log,
     ),
   ]);

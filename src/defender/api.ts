@@ -38,9 +38,12 @@ export interface IncidentQuery {
   updatedSince?: Date;
   /** Only incidents of this severity. */
   severity?: Severity;
-  /** Only incidents that are not resolved. */
+  /** Only open incidents: active, in progress or awaiting action (never resolved, never merged away). */
   openOnly?: boolean;
-  /** Include the incident's alerts (`$expand=alerts`). */
+  /**
+   * Include the incident's alerts (`$expand=alerts`; with a filter, read from `alerts_v2` instead when Graph answers
+   * 500 to that, see docs/service-behaviour.md §5).
+   */
   expandAlerts?: boolean;
   /** Stop after this many incidents. */
   limit?: number;

@@ -2,24 +2,24 @@
  * `DefenderClient`: the one implementation of `DefenderApi`, over Microsoft Graph security v1.0 and the Defender for
  * Endpoint API. The same code talks to the live services and to anything that serves their REST shapes.
  *
- * Reads follow `@odata.nextLink` page by page (a repeated link, a link to another host or too many pages stop the
- * list with a `PagingError`); every object is parsed with its schema from `models.ts`, and a malformed item in a list
- * is skipped and logged so one corrupt record does not cost the whole section. Ids are validated before any URL is
- * built, so a tampered card payload never reaches the API.
+ * Lists are read whole as each API allows (`paging.ts`: `$top` + `$skip` for Defender for Endpoint, next links with
+ * a count-checked `$skip` speed-up for Graph); a list that cannot be read whole ends with a `PagingError` after the
+ * pages that were read. Every object is parsed with its schema from `models.ts`, and a malformed item in a list is
+ * skipped and logged so one corrupt record does not cost the whole section. The answer to a POST is parsed leniently:
+ * a 201 is a started action even when a field it shows came back null. Ids are validated before any URL is built, so
+ * a tampered card payload never reaches the API.
  */
-import type { z } from 'zod';
 import type { Config } from '../config';
 import type { ApiName, DefenderApi, IncidentQuery, IsolationType, ListOptions, PageStream, ScanType } from './api';
 import { createCredential } from './credentials';
 import {
+  DefenderApiError,
   DefenderResponseError,
   errorFromResponse,
   InvalidArgumentError,
-  PagingError,
   type FailedRequest,
 } from './errors';
 import { ApiHttpClient, type ApiHttpOptions } from './http';
-import { splitListPage } from './listPage';
 import type { RequestStats } from './middleware';
 import {
   deviceAvInfoSchema,
@@ -30,6 +30,9 @@ import {
   machineIdSchema,
   machineSchema,
   mdeAlertSchema,
+  OPEN_INCIDENT_STATUSES,
+  postedActionSchema,
+  postedInvestigationSchema,
   recommendationSchema,
   remediationTaskSchema,
   scoreNowSchema,
@@ -41,7 +44,9 @@ import {
   type Investigation,
   type Machine,
   type MachineAction,
+  type MachineActionType,
   type MdeAlert,
+  type PostedAction,
   type Recommendation,
   type RemediationTask,
   type ScoreNow,
@@ -56,17 +61,36 @@ import {
   type IncidentChange,
   type IncidentComment,
 } from './incidentTriage';
-import { and, isoDate, or, queryString, quote, type QueryParams } from './odata';
+import { and, isoDate, or, queryString, quote } from './odata';
+import {
+  defenderPages,
+  describe,
+  graphPages,
+  parseJson,
+  problems,
+  Workarounds,
+  type Answer,
+  type PagedRead,
+  type PageSource,
+  type Schema,
+} from './paging';
 
 export type { RetryInfo, RetryOptions } from './http';
 export type { RequestStats } from './middleware';
+export { PARALLEL_PAGES } from './paging';
 
-/** The largest `$top` each list endpoint accepts (defender-api.md §2.1); the client always asks for a full page. */
+/**
+ * The largest `$top` each list endpoint accepts (docs/service-behaviour.md §3, §4); the client always asks for a full
+ * page.
+ */
 export const PAGE_SIZE = {
   incidents: 50,
   alertsV2: 1000,
   defender: 10_000,
 } as const;
+
+/** Graph security lists take `$skip` up to 500 ("Microsoft Graph Security API error responses", Constraints). */
+export const GRAPH_MAX_SKIP = 500;
 
 /** Where log lines go; a pino logger fits. */
 export interface DefenderLogger {
@@ -78,40 +102,28 @@ export interface DefenderLogger {
 export interface DefenderClientOptions extends ApiHttpOptions {
   /** Most pages one list may span before it is stopped with a `PagingError`. Default 1000. */
   maxPages?: number;
+  /** How long a refused request shape (`$skip` past the limit, `$expand` with `$filter`) is avoided. Default 6 h. */
+  workaroundHours?: number;
   logger?: DefenderLogger;
+  /** The clock (epoch ms), for the POST answers filled in and the workarounds' expiry. */
+  now?: () => number;
 }
-
-type Schema<T> = z.ZodType<T, z.ZodTypeDef, unknown>;
-
-/** A 2xx answer's status and body. */
-interface Answer {
-  status: number;
-  text: string;
-}
-
-interface PagedRead<T> {
-  api: ApiName;
-  path: string;
-  params: QueryParams;
-  schema: Schema<T>;
-  limit?: number;
-  headers?: Record<string, string>;
-  /** `GET /api/machines` answers 404 when the tenant has no recent devices: that is an empty list. */
-  notFoundIsEmpty?: boolean;
-  /**
-   * The list gives `@odata.count` and takes `$skip` (Graph security lists): once the first page told how many items
-   * there are, the other pages are read in parallel instead of one link after the other.
-   */
-  parallelPages?: boolean;
-}
-
-/** Pages of one list in flight at once after its first page (a long list costs two round trips, not one per page). */
-export const PARALLEL_PAGES = 2;
 
 const PREFER_UNKNOWN_ENUMS = { Prefer: 'include-unknown-enum-members' };
+/** Incidents without any alert found are read one by one with their alerts, a few at a time. */
+const SINGLE_INCIDENT_READS = 4;
+/** Incidents whose alerts one `alerts_v2` read covers when `$expand` is given up (ten pages of incidents). */
+const INCIDENTS_PER_ALERT_READ = 500;
+
+/** Alerts read for incidents not listed yet, by incident id, and the creation time down to which alerts were read. */
+interface AlertGrouping {
+  pending: Map<string, GraphAlert[]>;
+  coveredSince?: number;
+}
 const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'informational', 'unknown'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INVESTIGATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** Graph incident ids are numbers written as strings. */
 const INCIDENT_ID = /^\d{1,20}$/;
 const MAX_COMMENT = 2000;
 
@@ -121,6 +133,8 @@ export class DefenderClient implements DefenderApi {
   private readonly endpoints: Readonly<Record<ApiName, string>>;
   private readonly maxPages: number;
   private readonly logger?: DefenderLogger;
+  private readonly now: () => number;
+  private readonly workarounds: Workarounds;
 
   constructor(options: DefenderClientOptions) {
     this.endpoints = {
@@ -131,7 +145,11 @@ export class DefenderClient implements DefenderApi {
     if (!Number.isInteger(this.maxPages) || this.maxPages < 1) {
       throw new RangeError(`maxPages must be a positive integer, got ${options.maxPages}`);
     }
+    const hours = options.workaroundHours ?? 6;
+    if (!(hours >= 0)) throw new RangeError(`workaroundHours must be >= 0, got ${options.workaroundHours}`);
     this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.workarounds = new Workarounds(hours * 3_600_000, this.now);
     this.http = new ApiHttpClient({
       ...options,
       onRetry:
@@ -157,7 +175,10 @@ export class DefenderClient implements DefenderApi {
     return collect(this.streamIncidents(query));
   }
 
-  /** Incidents, one page at a time (pages of 50, the most Graph gives; after the first, read in parallel). */
+  /**
+   * Incidents, one page at a time (pages of 50, the most Graph gives). With `expandAlerts` and a filter, a 500 on
+   * `$expand=alerts` (reported on large tenants, docs/service-behaviour.md §5) switches to `incidentsThenAlerts`.
+   */
   streamIncidents(query: IncidentQuery = {}): PageStream<Incident> {
     const path = '/v1.0/security/incidents';
     const request: FailedRequest = { api: 'graph', method: 'GET', path };
@@ -172,17 +193,110 @@ export class DefenderClient implements DefenderApi {
     const filter = and(
       query.updatedSince && `lastUpdateDateTime ge ${isoDate(query.updatedSince)}`,
       query.severity && `severity eq ${quote(query.severity)}`,
-      query.openOnly && `status ne 'resolved'`,
+      // Open is active, in progress or awaiting action: never resolved, never merged away (redirected).
+      query.openOnly && or(...OPEN_INCIDENT_STATUSES.map((status) => `status eq ${quote(status)}`)),
     );
-    return this.pages({
+    const read: PagedRead<Incident> = {
       api: 'graph',
       path,
-      params: { $top: PAGE_SIZE.incidents, $filter: filter, $expand: query.expandAlerts ? 'alerts' : undefined },
+      params: { $top: PAGE_SIZE.incidents, $filter: filter },
       schema: incidentSchema,
       limit: query.limit,
       headers: PREFER_UNKNOWN_ENUMS,
       parallelPages: true,
-    });
+      maxSkip: GRAPH_MAX_SKIP,
+    };
+    if (!query.expandAlerts) return this.pages(read);
+    if (filter === undefined) return this.pages({ ...read, params: { ...read.params, $expand: 'alerts' } });
+    return this.incidentsExpanded(read);
+  }
+
+  /** Incidents with `$expand=alerts`, or without it and their alerts read apart once Graph answered 500 to it. */
+  private async *incidentsExpanded(read: PagedRead<Incident>): AsyncGenerator<Incident[]> {
+    if (this.workarounds.active('expand', read.path)) return yield* this.incidentsThenAlerts(read);
+    const pages = this.pages({ ...read, params: { ...read.params, $expand: 'alerts' } });
+    let first: IteratorResult<Incident[]>;
+    try {
+      first = await pages.next();
+    } catch (error) {
+      if (!(error instanceof DefenderApiError) || error.status !== 500) throw error;
+      this.workarounds.remember('expand', read.path);
+      this.logger?.warn(
+        { path: read.path, err: error.message },
+        '$expand=alerts with $filter failed; alerts read apart',
+      );
+      return yield* this.incidentsThenAlerts(read);
+    }
+    if (first.done) return;
+    yield first.value;
+    yield* pages;
+  }
+
+  /**
+   * Incidents without `$expand`, each given its alerts from `alerts_v2`. Graph documents no `incidentId` filter on
+   * `alerts_v2`, and an incident's alerts are created at or after the incident, so the alerts created since the
+   * oldest incident listed are read once and grouped by `incidentId`: the incidents are taken
+   * `INCIDENTS_PER_ALERT_READ` at a time, and each batch reads only the part of that range the batches before it did
+   * not (the list is newest first, so the range grows downwards). An open incident left with no alert at all is read
+   * alone with `$expand=alerts` (no `$filter`). Cost: the incident pages, the `alerts_v2` pages of that range (1,000
+   * alerts a page) in one read per batch, and one request per such incident.
+   */
+  private async *incidentsThenAlerts(read: PagedRead<Incident>): AsyncGenerator<Incident[]> {
+    const grouping: AlertGrouping = { pending: new Map() };
+    let batch: Incident[][] = [];
+    let held = 0;
+    try {
+      for await (const page of this.pages(read)) {
+        batch.push(page);
+        held += page.length;
+        if (held < INCIDENTS_PER_ALERT_READ) continue;
+        yield* this.withAlerts(batch, grouping);
+        batch = [];
+        held = 0;
+      }
+    } catch (error) {
+      // The pages read before the list failed still get their alerts: the caller shows them as an incomplete list.
+      yield* this.withAlerts(batch, grouping);
+      throw error;
+    }
+    yield* this.withAlerts(batch, grouping);
+  }
+
+  /** The pages of a batch with their alerts (see `incidentsThenAlerts`). */
+  private async *withAlerts(batch: Incident[][], grouping: AlertGrouping): AsyncGenerator<Incident[]> {
+    const times = batch.flat().map((i) => Date.parse(i.createdDateTime));
+    const oldest = Math.min(...times.filter((t) => !Number.isNaN(t)));
+    if (Number.isFinite(oldest) && (grouping.coveredSince === undefined || oldest < grouping.coveredSince)) {
+      const filter = and(
+        `createdDateTime ge ${isoDate(new Date(oldest))}`,
+        grouping.coveredSince !== undefined && `createdDateTime lt ${isoDate(new Date(grouping.coveredSince))}`,
+      );
+      for await (const alerts of this.streamAlertsV2({ filter })) {
+        for (const alert of alerts) {
+          if (!alert.incidentId) continue;
+          const list = grouping.pending.get(alert.incidentId);
+          if (list) list.push(alert);
+          else grouping.pending.set(alert.incidentId, [alert]);
+        }
+      }
+      grouping.coveredSince = oldest;
+    }
+    for (const page of batch) {
+      const withAlerts = page.map((incident) => {
+        const alerts = grouping.pending.get(incident.id) ?? [];
+        grouping.pending.delete(incident.id);
+        return { ...incident, alerts };
+      });
+      const alone = withAlerts.filter((i) => i.alerts.length === 0 && i.status !== 'redirected');
+      for (let i = 0; i < alone.length; i += SINGLE_INCIDENT_READS) {
+        await Promise.all(
+          alone.slice(i, i + SINGLE_INCIDENT_READS).map(async (incident) => {
+            incident.alerts = (await this.getIncident(incident.id, { expandAlerts: true })).alerts ?? [];
+          }),
+        );
+      }
+      yield withAlerts;
+    }
   }
 
   /** Graph alerts (`alerts_v2`), optionally created at or after `createdSince`. */
@@ -202,6 +316,7 @@ export class DefenderClient implements DefenderApi {
       limit: options.limit,
       headers: PREFER_UNKNOWN_ENUMS,
       parallelPages: true,
+      maxSkip: GRAPH_MAX_SKIP,
     });
   }
 
@@ -342,6 +457,7 @@ export class DefenderClient implements DefenderApi {
   /** Alerts raised on one device. */
   async listMachineAlerts(machineId: string): Promise<MdeAlert[]> {
     const id = this.machineId(machineId, '/api/machines/{id}/alerts', 'GET');
+    // Its page documents no query options: the whole list comes, with next links if the service pages it.
     const path = `/api/machines/${encodeURIComponent(id)}/alerts`;
     return collect(this.pages({ api: 'defender', path, params: {}, schema: mdeAlertSchema }));
   }
@@ -392,7 +508,11 @@ export class DefenderClient implements DefenderApi {
       Comment: this.comment(comment, template),
       ScanType: this.oneOf(scanType, ['Quick', 'Full'], 'scan type', template),
     };
-    return this.post(`/api/machines/${encodeURIComponent(id)}/runAntiVirusScan`, body, machineActionSchema);
+    return this.postAction(`/api/machines/${encodeURIComponent(id)}/runAntiVirusScan`, body, {
+      type: 'RunAntiVirusScan',
+      scope: scanType,
+      machineId: id,
+    });
   }
 
   /** Starts an automated investigation on a device. */
@@ -400,7 +520,12 @@ export class DefenderClient implements DefenderApi {
     const template = '/api/machines/{id}/startInvestigation';
     const id = this.machineId(machineId, template, 'POST');
     const body = { Comment: this.comment(comment, template) };
-    return this.post(`/api/machines/${encodeURIComponent(id)}/startInvestigation`, body, investigationSchema);
+    const posted = await this.post(
+      `/api/machines/${encodeURIComponent(id)}/startInvestigation`,
+      body,
+      postedInvestigationSchema,
+    );
+    return { ...posted, state: posted.state ?? '', machineId: posted.machineId ?? id };
   }
 
   /** Isolates a device from the network. */
@@ -411,7 +536,11 @@ export class DefenderClient implements DefenderApi {
       Comment: this.comment(comment, template),
       IsolationType: this.oneOf(isolationType, ['Full', 'Selective'], 'isolation type', template),
     };
-    return this.post(`/api/machines/${encodeURIComponent(id)}/isolate`, body, machineActionSchema);
+    return this.postAction(`/api/machines/${encodeURIComponent(id)}/isolate`, body, {
+      type: 'Isolate',
+      scope: isolationType,
+      machineId: id,
+    });
   }
 
   /** Releases a device from isolation. */
@@ -419,7 +548,10 @@ export class DefenderClient implements DefenderApi {
     const template = '/api/machines/{id}/unisolate';
     const id = this.machineId(machineId, template, 'POST');
     const body = { Comment: this.comment(comment, template) };
-    return this.post(`/api/machines/${encodeURIComponent(id)}/unisolate`, body, machineActionSchema);
+    return this.postAction(`/api/machines/${encodeURIComponent(id)}/unisolate`, body, {
+      type: 'Unisolate',
+      machineId: id,
+    });
   }
 
   /** Automated investigations (filter e.g. `state eq 'PendingApproval'`). */
@@ -472,7 +604,8 @@ export class DefenderClient implements DefenderApi {
 
   /** Antivirus health per device, one page at a time. */
   streamDeviceAvInfo(options: ListOptions = {}): PageStream<DeviceAvInfo> {
-    return this.defenderList('/api/deviceavinfo', deviceAvInfoSchema, options);
+    // One row per device and antivirus state, all with the device's id (docs/service-behaviour.md §12).
+    return this.defenderList('/api/deviceavinfo', deviceAvInfoSchema, options, { rowsShareIds: true });
   }
 
   // ---- plumbing -----------------------------------------------------------------------------------------------
@@ -481,7 +614,7 @@ export class DefenderClient implements DefenderApi {
     path: string,
     schema: Schema<T>,
     options: ListOptions,
-    extra: Pick<PagedRead<T>, 'notFoundIsEmpty'> = {},
+    extra: Pick<PagedRead<T>, 'notFoundIsEmpty' | 'rowsShareIds'> = {},
   ): AsyncGenerator<T[]> {
     return this.pages({
       api: 'defender',
@@ -493,145 +626,25 @@ export class DefenderClient implements DefenderApi {
     });
   }
 
-  /** Reads a list page by page; yields each page's valid items, in the order of the list. */
-  private async *pages<T>(read: PagedRead<T>): AsyncGenerator<T[]> {
-    const limit = limitOf({ api: read.api, method: 'GET', path: read.path }, read.limit) ?? Number.POSITIVE_INFINITY;
+  /** Reads a list page by page as its API pages (see `paging.ts`); yields each page's valid, new items in order. */
+  private pages<T>(read: PagedRead<T>): AsyncGenerator<T[]> {
+    limitOf({ api: read.api, method: 'GET', path: read.path }, read.limit);
     const params = read.parallelPages ? { ...read.params, $count: true } : read.params;
     const url = new URL(this.endpoints[read.api] + read.path + queryString(params)).href;
-    const answer = await this.getText(read.api, url, read.headers, read.notFoundIsEmpty);
-    if (answer === undefined) return;
-    const { items, nextLink, total, pageSize } = this.readPage(describe(read.api, 'GET', url), answer, read.schema);
-    const kept = items.length > limit ? items.slice(0, limit) : items;
-    if (kept.length > 0) yield kept;
-    const remaining = limit - kept.length;
-    if (nextLink === undefined || remaining <= 0) return;
-    if (read.parallelPages && total !== undefined && pageSize > 0) {
-      yield* this.skipPages(read, url, { total, pageSize, remaining });
-    } else {
-      yield* this.linkedPages(read, url, nextLink, remaining);
-    }
-  }
-
-  /** The pages after the first, following `@odata.nextLink` one after the other. */
-  private async *linkedPages<T>(
-    read: PagedRead<T>,
-    firstUrl: string,
-    firstNext: string,
-    limit: number,
-  ): AsyncGenerator<T[]> {
-    const origin = new URL(this.endpoints[read.api]).origin;
-    const seen = new Set<string>([firstUrl]);
-    let url = firstUrl;
-    let nextLink: string | undefined = firstNext;
-    let remaining = limit;
-    for (let page = 1; nextLink !== undefined && remaining > 0; page++) {
-      const request = describe(read.api, 'GET', url);
-      const next: URL = new URL(nextLink, url);
-      if (next.origin !== origin) throw new PagingError({ ...request, reason: 'foreign-link', pages: page });
-      if (seen.has(next.href)) throw new PagingError({ ...request, reason: 'loop', pages: page });
-      if (page >= this.maxPages) throw new PagingError({ ...request, reason: 'page-limit', pages: page });
-      url = next.href;
-      seen.add(url);
-      const answer = (await this.getText(read.api, url, read.headers))!;
-      const parsed = this.readPage(describe(read.api, 'GET', url), answer, read.schema);
-      const kept = parsed.items.length > remaining ? parsed.items.slice(0, remaining) : parsed.items;
-      remaining -= kept.length;
-      if (kept.length > 0) yield kept;
-      nextLink = parsed.nextLink;
-    }
-  }
-
-  /**
-   * The pages after the first, read `PARALLEL_PAGES` at a time with `$skip` (the first page gave the count and the
-   * page size) and yielded in order. A list that changes meanwhile shifts as it does between `nextLink`s, whose
-   * `$skip` is the same.
-   */
-  private async *skipPages<T>(
-    read: PagedRead<T>,
-    firstUrl: string,
-    list: { total: number; pageSize: number; remaining: number },
-  ): AsyncGenerator<T[]> {
-    const wanted = Math.min(list.total, list.pageSize + list.remaining);
-    const pageCount = Math.ceil(wanted / list.pageSize);
-    if (pageCount > this.maxPages) {
-      throw new PagingError({ ...describe(read.api, 'GET', firstUrl), reason: 'page-limit', pages: this.maxPages });
-    }
-    const urls: string[] = [];
-    for (let page = 1; page < pageCount; page++) {
-      const url = new URL(firstUrl);
-      url.searchParams.delete('$count');
-      url.searchParams.set('$skip', String(page * list.pageSize));
-      // URLSearchParams writes spaces as "+"; OData wants "%20" (see `queryString`).
-      urls.push(url.href.replace(/\+/g, '%20'));
-    }
-    const inFlight: Promise<Answer | undefined>[] = [];
-    const fetchNext = () => {
-      const url = urls[inFlight.length + started];
-      if (url === undefined) return;
-      const answer = this.getText(read.api, url, read.headers);
-      // Awaited in order below; a page that fails while an earlier one is awaited is not an unhandled rejection.
-      answer.catch(() => undefined);
-      inFlight.push(answer);
+    const source: PageSource = {
+      get: (api, pageUrl, headers, notFoundIsEmpty) => this.getText(api, pageUrl, headers, notFoundIsEmpty),
+      origin: (api) => new URL(this.endpoints[api]).origin,
+      maxPages: this.maxPages,
+      workarounds: this.workarounds,
+      logger: this.logger,
     };
-    let started = 0;
-    for (let i = 0; i < PARALLEL_PAGES; i++) fetchNext();
-    let remaining = list.remaining;
-    for (const url of urls) {
-      const answer = (await inFlight.shift()!)!;
-      started++;
-      fetchNext();
-      const { items } = this.readPage(describe(read.api, 'GET', url), answer, read.schema);
-      const kept = items.length > remaining ? items.slice(0, remaining) : items;
-      remaining -= kept.length;
-      if (kept.length > 0) yield kept;
-      if (remaining <= 0) return;
-    }
+    return read.api === 'defender' ? defenderPages(source, read, url) : graphPages(source, read, url);
   }
 
-  /**
-   * The items of one list page (malformed ones skipped and logged), its next link, the count of the whole list when
-   * the answer gives it, and the number of items the page held. Items are parsed one at a time (see `listPage.ts`).
-   */
-  private readPage<T>(
-    request: FailedRequest,
-    answer: Answer,
-    schema: Schema<T>,
-  ): { items: T[]; nextLink?: string; total?: number; pageSize: number } {
-    const page = splitListPage(answer.text);
-    if (!page) {
-      parseJson(request, answer.status, answer.text); // throws when the body is not JSON at all
-      throw new DefenderResponseError({ ...request, detail: 'a list answer has no "value" array' });
-    }
-    if (!page.items) throw new DefenderResponseError({ ...request, detail: 'a list answer has no "value" array' });
-    const nextLink = page.envelope['@odata.nextLink'];
-    if (nextLink !== undefined && nextLink !== null && typeof nextLink !== 'string') {
-      throw new DefenderResponseError({ ...request, detail: '"@odata.nextLink" is not a string' });
-    }
-    const count = page.envelope['@odata.count'];
-    const items: T[] = [];
-    page.items.forEach((text, index) => {
-      const raw = parseJson(request, answer.status, text);
-      const parsed = schema.safeParse(raw);
-      if (parsed.success) items.push(parsed.data);
-      else {
-        const id = isRecord(raw) ? raw.id : undefined;
-        this.logger?.warn(
-          { api: request.api, path: request.path, index, id, problems: problems(parsed.error) },
-          'skipped a malformed item in a list answer',
-        );
-      }
-    });
-    return {
-      items,
-      nextLink: nextLink ?? undefined,
-      total: typeof count === 'number' ? count : undefined,
-      pageSize: page.items.length,
-    };
-  }
-
-  private async getOne<T>(api: ApiName, path: string, schema: Schema<T>): Promise<T> {
+  private async getOne<T>(api: ApiName, path: string, schema: Schema<T>, headers?: Record<string, string>): Promise<T> {
     const url = this.endpoints[api] + path;
-    const body = await this.getJson(api, url);
+    const answer = (await this.getText(api, url, headers))!;
+    const body = parseJson(describe(api, 'GET', url), answer.status, answer.text);
     return parseOne(describe(api, 'GET', url), body, schema);
   }
 
@@ -662,13 +675,33 @@ export class DefenderClient implements DefenderApi {
     return parseOne(request, parseJson(request, response.status, response.text), schema);
   }
 
-  /** GETs a JSON body. */
-  private async getJson(api: ApiName, url: string): Promise<unknown> {
-    const answer = (await this.getText(api, url))!;
-    return parseJson(describe(api, 'GET', url), answer.status, answer.text);
+  /**
+   * POSTs a machine action and completes its answer from the request: a new action is `Pending`, created now, on the
+   * device it was asked for, whatever of that the answer left null.
+   */
+  private async postAction(
+    path: string,
+    body: Record<string, string>,
+    asked: { type: MachineActionType; scope?: string; machineId: string },
+  ): Promise<MachineAction> {
+    const posted: PostedAction = await this.post(path, body, postedActionSchema);
+    const created = posted.creationDateTimeUtc ?? new Date(this.now()).toISOString();
+    return {
+      id: posted.id,
+      type: posted.type ?? asked.type,
+      scope: posted.scope ?? asked.scope,
+      status: posted.status ?? 'Pending',
+      requestor: posted.requestor,
+      requestorComment: posted.requestorComment,
+      machineId: posted.machineId ?? asked.machineId,
+      computerDnsName: posted.computerDnsName,
+      creationDateTimeUtc: created,
+      lastUpdateDateTimeUtc: posted.lastUpdateDateTimeUtc ?? posted.lastUpdateTimeUtc ?? created,
+      title: posted.title,
+    };
   }
 
-  /** GETs a 2xx body as text; `undefined` only for an allowed 404 `ResourceNotFound`. */
+  /** GETs a 2xx body as text; `undefined` only for the allowed 404 of an empty device list. */
   private async getText(
     api: ApiName,
     url: string,
@@ -679,7 +712,9 @@ export class DefenderClient implements DefenderApi {
     const response = await this.http.send({ api, method: 'GET', url, headers });
     if (response.status < 200 || response.status > 299) {
       const error = errorFromResponse(request, response.status, response.headers, response.text);
-      if (notFoundIsEmpty && error.status === 404 && error.code === 'ResourceNotFound') return undefined;
+      // "If there are no recent machines, you see 404 Not Found"; the error table names both codes (§11.8).
+      const noDevices = error.status === 404 && (error.code === 'ResourceNotFound' || error.code === 'NotFound');
+      if (notFoundIsEmpty && noDevices) return undefined;
       throw error;
     }
     return { status: response.status, text: response.text };
@@ -761,29 +796,12 @@ async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
   return all;
 }
 
-function parseJson(request: FailedRequest, status: number, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const detail = text.trim() ? 'the body is not valid JSON (truncated or not JSON)' : 'the body is empty';
-    throw new DefenderResponseError({ ...request, status, detail });
-  }
-}
-
 function parseOne<T>(request: FailedRequest, body: unknown, schema: Schema<T>): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     throw new DefenderResponseError({ ...request, detail: `unexpected shape: ${problems(parsed.error).join('; ')}` });
   }
   return parsed.data;
-}
-
-function problems(error: z.ZodError): string[] {
-  return error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-}
-
-function describe(api: ApiName, method: string, url: string): FailedRequest {
-  return { api, method, path: new URL(url).pathname };
 }
 
 function limitOf(request: FailedRequest, limit: number | undefined): number | undefined {
@@ -810,8 +828,4 @@ function endpoint(name: string, value: string): string {
     throw new RangeError(`${name} must be an http(s) URL, got "${value}"`);
   }
   return value.replace(/\/+$/, '');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

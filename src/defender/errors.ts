@@ -98,9 +98,7 @@ export class DefenderApiError extends Error {
   protected explain(): string {
     const status = this.status ?? 0;
     const code = this.code ?? '';
-    if (code === 'ActiveRequestAlreadyExists' || /already in progress/i.test(this.serverMessage ?? '')) {
-      return 'an action of this kind is already running on the device';
-    }
+    if (isAlreadyRunning(this)) return 'an action of this kind is already running on the device';
     if (code === 'OsPlatformNotSupported') return "the device's operating system does not support this action";
     if (code === 'ClientVersionNotSupported') {
       return 'the Defender sensor on the device is too old for this action; update the device first';
@@ -215,29 +213,42 @@ export class DefenderResponseError extends DefenderApiError {
 }
 
 /** Why a paged list was stopped. */
-export type PagingFailure = 'loop' | 'page-limit' | 'foreign-link';
+export type PagingFailure = 'loop' | 'page-limit' | 'foreign-link' | 'count-mismatch';
 
-/** A paged list that could not be followed to its end; the caller shows that section as unavailable. */
+/**
+ * A paged list that could not be followed to its end. It is thrown after the pages that were read, so a caller can
+ * show those as an incomplete list (or the section as unavailable where a part would mislead).
+ */
 export class PagingError extends DefenderApiError {
   readonly reason: PagingFailure;
   readonly pages: number;
+  /** For `count-mismatch`: the distinct items read, and how many the service said the list holds. */
+  readonly read?: number;
+  readonly expected?: number;
 
-  constructor(init: FailedRequest & { reason: PagingFailure; pages: number; link?: string }) {
+  constructor(
+    init: FailedRequest & { reason: PagingFailure; pages: number; link?: string; read?: number; expected?: number },
+  ) {
     super({ ...init, kind: 'paging' });
     this.reason = init.reason;
     this.pages = init.pages;
+    this.read = init.read;
+    this.expected = init.expected;
     const where = `${this.method} ${this.api} ${this.path}`;
-    this.message = `${where} failed: paging stopped (${init.reason}) after ${init.pages} pages`;
+    const counts = init.read === undefined ? '' : ` (${init.read} of ${init.expected} items)`;
+    this.message = `${where} failed: paging stopped (${init.reason}) after ${init.pages} pages${counts}`;
   }
 
   protected override explain(): string {
     switch (this.reason) {
       case 'loop':
-        return 'the service sent the same next-page link twice, so the list was stopped to avoid an endless loop';
+        return 'the service sent the same page or next-page link twice, so the list was stopped to avoid an endless loop';
       case 'page-limit':
         return `the list was longer than ${this.pages} pages, so it was stopped`;
       case 'foreign-link':
         return 'the next-page link pointed to another host, so it was not followed';
+      case 'count-mismatch':
+        return `only ${this.read} of the ${this.expected} items the service counted could be read`;
     }
   }
 }
@@ -275,6 +286,15 @@ export class InvalidArgumentError extends DefenderApiError {
   protected override explain(): string {
     return `that is not a valid ${this.argument} (expected ${this.expected})`;
   }
+}
+
+/**
+ * True for Defender's "an action of this kind is already running": documented as HTTP 400 "Action is already in
+ * progress" (whatever the code), also seen as the code `ActiveRequestAlreadyExists` (docs/service-behaviour.md §10).
+ */
+export function isAlreadyRunning(error: Pick<DefenderApiError, 'status' | 'code' | 'serverMessage'>): boolean {
+  if (error.code === 'ActiveRequestAlreadyExists') return true;
+  return error.status === 400 && /already in progress|already (running|pending)/i.test(error.serverMessage ?? '');
 }
 
 /** Builds the typed error of a non-2xx answer from its status, headers and (possibly non-JSON) body. */

@@ -2,8 +2,10 @@
  * Typed models of the Microsoft Graph security and Defender for Endpoint resources Watchstander reads.
  *
  * Every object that comes back from an API is parsed once with these schemas. They keep only the fields the
- * product uses, accept `null` where the services send it, and treat evolvable enums as open strings so a new
- * value from Microsoft never breaks a digest.
+ * product uses, accept `null` wherever the resource pages say a field is Nullable (MicrosoftDocs/defender-docs
+ * `defender-endpoint/api/*.md`, microsoft-graph-docs `security-*.md`; see docs/service-behaviour.md §6), and treat
+ * evolvable enums as open strings so a new value from Microsoft never breaks a digest. Only ids and the times a
+ * list is ordered or filtered by are required; the answer to a POST is parsed even more leniently (`postedAction`).
  */
 import { z } from 'zod';
 
@@ -76,12 +78,25 @@ export const incidentSchema = z.object({
   status: text,
   classification: optionalText,
   determination: optionalText,
+  /** Set when Defender merged this incident into another one (`status: redirected`). */
+  redirectIncidentId: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .transform((v) => (v == null || v === '' ? undefined : String(v))),
   alerts: z
     .array(graphAlertSchema)
     .nullish()
     .transform((v) => v ?? undefined),
 });
 export type Incident = z.infer<typeof incidentSchema>;
+
+/** The statuses of an open incident (docs/service-behaviour.md §2): never `resolved`, never `redirected` (merged). */
+export const OPEN_INCIDENT_STATUSES: readonly string[] = ['active', 'inProgress', 'awaitingAction'];
+
+/** True for an open incident: active, in progress or awaiting action. */
+export function isOpenIncident(incident: Pick<Incident, 'status'>): boolean {
+  return OPEN_INCIDENT_STATUSES.includes(incident.status);
+}
 
 /** Graph `averageComparativeScore`. */
 export const averageComparativeScoreSchema = z.object({ basis: text, averageScore: num });
@@ -127,6 +142,8 @@ export const machineSchema = z.object({
   computerDnsName: text,
   osPlatform: text,
   version: optionalText,
+  /** "Nullable long" on the machine page. */
+  osBuild: num,
   healthStatus: text,
   onboardingStatus: optionalText,
   riskScore: text,
@@ -159,7 +176,8 @@ export const mdeAlertSchema = z.object({
   threatFamilyName: optionalText,
   machineId: optionalText,
   computerDnsName: optionalText,
-  alertCreationTime: z.string(),
+  /** "Nullable DateTimeOffset" on the alert page, like every other time of an MDE alert. */
+  alertCreationTime: date,
   lastUpdateTime: date,
 });
 export type MdeAlert = z.infer<typeof mdeAlertSchema>;
@@ -203,6 +221,27 @@ export const machineActionSchema = z
   }));
 export type MachineAction = z.infer<typeof machineActionSchema>;
 
+/**
+ * The answer to a machine-action POST (scan, isolation, release). Only the new action's id is required: a 201 is a
+ * started action even when a field the card shows (status, time, device name) came back null, so the client fills
+ * what is missing from the request it made instead of calling the answer malformed.
+ */
+export const postedActionSchema = z.object({
+  id: z.string().min(1),
+  type: optionalText,
+  scope: optionalText,
+  status: optionalText,
+  requestor: text,
+  requestorComment: text,
+  machineId: optionalText,
+  computerDnsName: optionalText,
+  creationDateTimeUtc: date,
+  lastUpdateDateTimeUtc: date,
+  lastUpdateTimeUtc: date,
+  title: optionalText,
+});
+export type PostedAction = z.infer<typeof postedActionSchema>;
+
 /** Automated investigation state; `PendingApproval` waits on a person in the Action center. */
 export const FINAL_INVESTIGATION_STATES: readonly string[] = [
   'SuccessfullyRemediated',
@@ -223,7 +262,8 @@ export const FINAL_INVESTIGATION_STATES: readonly string[] = [
 /** Defender for Endpoint automated investigation. */
 export const investigationSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
-  startTime: z.string(),
+  /** "DateTime Nullable" on the investigation page: a queued investigation has not started yet. */
+  startTime: date,
   endTime: date,
   state: z.string(),
   statusDetails: optionalText,
@@ -233,6 +273,13 @@ export const investigationSchema = z.object({
   cancelledBy: optionalText,
 });
 export type Investigation = z.infer<typeof investigationSchema>;
+
+/** The answer to `startInvestigation`: only the id is required (see `postedActionSchema`). */
+export const postedInvestigationSchema = investigationSchema.extend({
+  state: optionalText,
+  machineId: optionalText,
+});
+export type PostedInvestigation = z.infer<typeof postedInvestigationSchema>;
 
 /** Exposure score or Secure Score for Devices: the API gives only the value now. */
 export const scoreNowSchema = z.object({ time: z.string(), score: z.number() });
@@ -280,10 +327,15 @@ export const remediationTaskSchema = z.object({
 });
 export type RemediationTask = z.infer<typeof remediationTaskSchema>;
 
+/** `"True"`, `"False"` or `"Unknown"` (the antivirus health page); unknown is `undefined`, never false. */
 const boolString = z
-  .union([z.boolean(), z.string()])
+  .union([z.string(), z.boolean()])
   .nullish()
-  .transform((v) => (v == null ? undefined : typeof v === 'boolean' ? v : v.toLowerCase() === 'true'));
+  .transform((v) => {
+    if (v == null || typeof v === 'boolean') return v ?? undefined;
+    const s = v.trim().toLowerCase();
+    return s === 'true' ? true : s === 'false' ? false : undefined;
+  });
 
 /** Antivirus health of one device (`deviceavinfo`); booleans come as "True"/"False" strings. */
 export const deviceAvInfoSchema = z.object({

@@ -7,7 +7,7 @@ import type { AlertView, DigestIncidentView, IncidentView } from '../cards';
 import type { DefenderApi } from '../defender/api';
 import { toIncidentView } from '../views/incidents';
 import { loadScores } from '../views/scores';
-import { section } from '../views/sections';
+import { listSection, section } from '../views/sections';
 import { deviceThreats } from './deviceThreats';
 import { mapSection, type Collected, type CollectSource } from './sources';
 import {
@@ -99,7 +99,7 @@ export async function collectDaily(source: CollectSource, windows: readonly Dige
   const [incidents, alerts, devices, scores] = await Promise.all([
     section('incidents', incidentsOf(defender, incidentFloor), log),
     section('newAlerts', alertsOf(defender, alertFloor), log),
-    section('threatenedDevices', deviceThreats(defender), log),
+    listSection('threatenedDevices', deviceThreats(defender), log),
     // Also the daily snapshot of the exposure score and Secure Score for Devices (their APIs keep no history).
     loadScores(defender, snapshots, now, log),
   ]);

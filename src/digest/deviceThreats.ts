@@ -6,6 +6,7 @@ import type { DeviceView } from '../cards';
 import { DAILY_DEVICE_ROWS } from '../cards/digestDaily';
 import type { DefenderApi } from '../defender/api';
 import { threatenedDevices } from '../views/devices';
+import type { ListRead } from '../views/sections';
 
 /**
  * The entry that stands for every threatened device beyond the listed ones: counted by the card ("and N more"),
@@ -25,9 +26,11 @@ export const COUNTED_DEVICE: DeviceView = Object.freeze({
 
 /**
  * Devices with active (not resolved) alerts or a high risk score, riskiest first: the first `rows` as full rows,
- * every other one as `COUNTED_DEVICE`, so the card can say how many more there are.
+ * every other one as `COUNTED_DEVICE`, so the card can say how many more there are; `incomplete` when Defender's
+ * lists could not be read whole.
  */
-export async function deviceThreats(defender: DefenderApi, rows = DAILY_DEVICE_ROWS): Promise<DeviceView[]> {
-  const { devices, total } = await threatenedDevices(defender, rows);
-  return [...devices, ...new Array<DeviceView>(total - devices.length).fill(COUNTED_DEVICE)];
+export async function deviceThreats(defender: DefenderApi, rows = DAILY_DEVICE_ROWS): Promise<ListRead<DeviceView[]>> {
+  const { devices, total, incomplete, failure } = await threatenedDevices(defender, rows);
+  const items = [...devices, ...new Array<DeviceView>(total - devices.length).fill(COUNTED_DEVICE)];
+  return incomplete === undefined ? { items } : { items, incomplete, failure };
 }

@@ -89,16 +89,22 @@ function tasksInWindow(tasks: readonly CollectedTask[], window: DigestWindow): R
 /** Shared row of every device whose antivirus is healthy: the card counts them and lists only the others. */
 const HEALTHY_AV: AvHealthView = Object.freeze({ deviceId: '', deviceName: '', signatureUpToDate: true });
 
-/** Antivirus health of every device, streamed; only devices with a problem keep their own row. */
+/**
+ * Antivirus health of every device, streamed; only devices with a problem keep their own row. The report has a row
+ * per device and antivirus state (docs/service-behaviour.md §12): each device counts once, by its newest row.
+ */
 async function antivirusHealthOf(defender: DefenderApi): Promise<AvHealthView[]> {
-  const devices: AvHealthView[] = [];
+  const newest = new Map<string, { seen: number; view: AvHealthView }>();
   for await (const page of defender.streamDeviceAvInfo()) {
     for (const info of page) {
+      const seen = timeOf(info.lastSeenTime, 0);
+      const kept = newest.get(info.machineId);
+      if (kept && kept.seen >= seen) continue;
       const view = toAvHealthView(info);
-      devices.push(summarizeAv([view]).problems.length > 0 ? view : HEALTHY_AV);
+      newest.set(info.machineId, { seen, view: summarizeAv([view]).problems.length > 0 ? view : HEALTHY_AV });
     }
   }
-  return devices;
+  return [...newest.values()].map((d) => d.view);
 }
 
 /** Collects the monthly digest from `widest.since`: seven sections in parallel, one request each. */

@@ -1,8 +1,10 @@
 /**
  * The control API of the simulated tenant, under `/_simulator/`, for tests, benchmarks and demos: the request
- * log, counters, seeded facts, the clock, faults, latency, quotas, and new incidents and alerts on demand.
+ * log, counters, seeded facts, the clock, faults, latency, quotas, the reported service behaviours (`behaviour.ts`),
+ * and new incidents and alerts on demand.
  * It is never slowed down, faulted or logged.
  */
+import { parseBehaviour } from './behaviour';
 import { ApiError } from './errors';
 import { parseFaultSettings } from './faults';
 import { iso, renderInvestigation, type Json } from './render';
@@ -74,6 +76,15 @@ export function handleAdmin(
       tenant.setLatency(ms);
       return { status: 200, body: { ms } };
     }
+    case 'GET behaviour':
+      return { status: 200, body: tenant.behaviour };
+    case 'PUT behaviour':
+      try {
+        parseBehaviour(body, tenant.behaviour);
+      } catch (error) {
+        throw badRequest((error as Error).message);
+      }
+      return { status: 200, body: tenant.setBehaviour(body as Record<string, unknown>) };
     case 'GET rateLimits':
       return { status: 200, body: tenant.rateLimits };
     case 'PUT rateLimits': {
@@ -126,6 +137,7 @@ function summary(tenant: SimulatedTenant): Json {
     latencyMs: tenant.latencyMs,
     faults: tenant.faults.state(),
     rateLimits: tenant.rateLimits,
+    behaviour: tenant.behaviour,
   };
 }
 

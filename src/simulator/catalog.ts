@@ -445,6 +445,8 @@ export interface OsInfo {
   canInvestigate: boolean;
   /** `isolate` works (Windows, macOS, Linux). */
   canIsolate: boolean;
+  /** `isolate` with `IsolationType: Selective` works: Windows 10 1709+ and Windows 11 only (isolate-machine page). */
+  canIsolateSelectively: boolean;
 }
 
 /** Operating system catalogue, keyed by `osPlatform`. */
@@ -458,6 +460,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: true,
     canInvestigate: true,
     canIsolate: true,
+    canIsolateSelectively: true,
   },
   Windows10: {
     platform: 'Windows10',
@@ -468,6 +471,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: true,
     canInvestigate: true,
     canIsolate: true,
+    canIsolateSelectively: true,
   },
   WindowsServer2022: {
     platform: 'WindowsServer2022',
@@ -478,6 +482,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: true,
     canInvestigate: true,
     canIsolate: true,
+    canIsolateSelectively: false,
   },
   WindowsServer2019: {
     platform: 'WindowsServer2019',
@@ -488,6 +493,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: true,
     canInvestigate: true,
     canIsolate: true,
+    canIsolateSelectively: false,
   },
   WindowsServer2016: {
     platform: 'WindowsServer2016',
@@ -498,6 +504,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: true,
     canInvestigate: false,
     canIsolate: true,
+    canIsolateSelectively: false,
   },
   macOS: {
     platform: 'macOS',
@@ -508,6 +515,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: false,
     canInvestigate: false,
     canIsolate: true,
+    canIsolateSelectively: false,
   },
   Linux: {
     platform: 'Linux',
@@ -518,6 +526,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: false,
     canInvestigate: false,
     canIsolate: true,
+    canIsolateSelectively: false,
   },
   iOS: {
     platform: 'iOS',
@@ -528,6 +537,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: false,
     canInvestigate: false,
     canIsolate: false,
+    canIsolateSelectively: false,
   },
   Android: {
     platform: 'Android',
@@ -538,6 +548,7 @@ export const OS: Readonly<Record<string, OsInfo>> = {
     canScan: false,
     canInvestigate: false,
     canIsolate: false,
+    canIsolateSelectively: false,
   },
 };
 

@@ -4,8 +4,8 @@
  *
  * Faults that replace the answer (`429`, `500`, `503`, `reset`, `timeout`) happen before the request is
  * handled, so nothing changes in the tenant. Faults that spoil the answer (`truncated`, `invalidJson`,
- * `loopingNextLink`) happen after: a POST whose answer is truncated has still started its action, as a real
- * dropped connection would leave it.
+ * `loopingNextLink`, `resetAfterAction`, `hangAfterAction`) happen after: a POST whose answer is lost this way has
+ * still started its action, as a real dropped connection would leave it (docs/service-behaviour.md §14).
  */
 import { Rng, streamId } from './random';
 
@@ -19,6 +19,8 @@ export const FAULT_KINDS = [
   'truncated',
   'invalidJson',
   'loopingNextLink',
+  'resetAfterAction',
+  'hangAfterAction',
 ] as const;
 
 /** A fault: an HTTP error status, a dropped connection, an answer that never comes, or a spoiled answer. */
@@ -175,6 +177,11 @@ export class FaultInjector {
       retryAfterSeconds: this.retryAfter,
       rules: this.rules.map((r) => ({ ...r.rule, remaining: r.remaining, hits: r.hits })),
     };
+  }
+
+  /** True with probability `rate`, drawn from the fault stream (for the default lost answers). */
+  chance(rate: number): boolean {
+    return rate > 0 && this.rng.chance(rate);
   }
 
   /** The fault for this request, if any. `target` is the path with its query. */

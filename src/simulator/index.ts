@@ -23,5 +23,6 @@ export {
   type FaultState,
 } from './faults';
 export type { RequestApi, RequestLogEntry, RequestStats } from './requestLog';
+export { DEFAULT_BEHAVIOUR, type ServiceBehaviour } from './behaviour';
 export { PAGE_LIMITS, SECURE_SCORE_DAYS } from './routes';
 export { optionsFromEnv } from './main';

@@ -1,7 +1,8 @@
 /**
  * OData collection answers as the services give them: `$filter`, `$orderby`, `$top` (with the service's cap),
- * `$skip`, `$count`, `$expand`, `$select`, and `@odata.nextLink` — an absolute URL on the same server that
- * carries the next `$skip`, present while more items remain.
+ * `$skip` (with Graph's limit, when set), `$count`, `$expand`, `$select`, and `@odata.nextLink` — an absolute URL on
+ * the same server, present while more items remain, that carries the next `$skip` (Defender for Endpoint) or an
+ * opaque `$skiptoken` (Graph). A Defender list may leave the next link out when `$top` was sent, as reported live.
  */
 import { ApiError } from './errors';
 import { ODataError, compileFilter, compileOrderBy, type EntitySchema } from './odata';
@@ -38,6 +39,14 @@ export interface CollectionSpec<T> {
   render(item: T, expand: ReadonlySet<string>): Json;
   /** A cheap row with at least the filterable fields, for `$filter`/`$orderby` over large collections. */
   row?(item: T): Json;
+  /** How next links page: with `$skip` (Defender for Endpoint, default) or an opaque `$skiptoken` (Graph). */
+  nextLinks?: 'skip' | 'skiptoken';
+  /** Leave `@odata.nextLink` out when the request sent `$top` (reported of Defender for Endpoint lists). */
+  noNextLinkWithTop?: boolean;
+  /** Largest `$skip` accepted; a larger one is refused with 400 (Graph security lists). */
+  maxSkip?: number;
+  /** Called with the request's options and the number of matching items before the page is cut; may throw. */
+  check?(options: Map<string, string>, matched: number): void;
 }
 
 /** A request's URL, as far as paging needs it. */
@@ -48,7 +57,7 @@ export interface PagingRequest {
   query: URLSearchParams;
 }
 
-const SYSTEM_OPTIONS = ['$filter', '$top', '$skip', '$count', '$expand', '$select', '$orderby'];
+const SYSTEM_OPTIONS = ['$filter', '$top', '$skip', '$skiptoken', '$count', '$expand', '$select', '$orderby'];
 
 /** The system query options of a request (`$top` etc., names case-insensitive). */
 export function queryOptions(query: URLSearchParams): Map<string, string> {
@@ -132,7 +141,7 @@ export function page<T>(req: PagingRequest, spec: CollectionSpec<T>): Json {
         `The value from the incoming request is '${topText}'.`,
     );
   }
-  const skip = options.has('$skip') ? wholeNumber('$skip', options.get('$skip')!) : 0;
+  const skip = skipOf(options, spec);
   const count = options.get('$count');
   if (count !== undefined && count !== 'true' && count !== 'false') {
     throw new ODataError(`'${count}' is not a valid value for $count; use true or false.`);
@@ -156,9 +165,11 @@ export function page<T>(req: PagingRequest, spec: CollectionSpec<T>): Json {
     }
     if (order) matched.sort((a, b) => order(a.json, b.json));
     total = matched.length;
+    spec.check?.(options, total);
     value = matched.slice(skip, skip + top).map((m) => select(spec.row ? spec.render(m.item, expand) : m.json, fields));
   } else {
     total = spec.items.length;
+    spec.check?.(options, total);
     value = [];
     for (let i = skip; i < Math.min(total, skip + top); i++) {
       value.push(select(spec.render(spec.items.at(i), expand), fields));
@@ -167,9 +178,46 @@ export function page<T>(req: PagingRequest, spec: CollectionSpec<T>): Json {
 
   const body: Json = { '@odata.context': spec.context };
   if (count === 'true') body['@odata.count'] = total;
-  if (top > 0 && skip + top < total) body['@odata.nextLink'] = nextLink(req, skip + top);
+  const linkLeftOut = spec.noNextLinkWithTop === true && topText !== undefined;
+  if (top > 0 && skip + top < total && !linkLeftOut) {
+    body['@odata.nextLink'] = spec.nextLinks === 'skiptoken' ? tokenLink(req, skip + top) : nextLink(req, skip + top);
+  }
   body.value = value;
   return body;
+}
+
+/** Where the page starts: `$skip`, or the offset a `$skiptoken` of this server carries. */
+function skipOf<T>(options: Map<string, string>, spec: CollectionSpec<T>): number {
+  const token = options.get('$skiptoken');
+  if (token !== undefined) {
+    if (options.has('$skip')) throw new ODataError('$skip and $skiptoken cannot be used together.');
+    const decoded = Buffer.from(token, 'base64url').toString('utf8');
+    const offset = /^\d+$/.test(decoded) ? Number(decoded) : NaN;
+    if (!Number.isSafeInteger(offset)) throw new ODataError(`The skip token '${token}' is not valid.`);
+    return offset;
+  }
+  const skip = options.has('$skip') ? wholeNumber('$skip', options.get('$skip')!) : 0;
+  if (spec.maxSkip !== undefined && skip > spec.maxSkip) {
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `The limit of '${spec.maxSkip}' for Skip query has been exceeded. The value from the incoming request is ` +
+        `'${skip}'. Use @odata.nextLink for pagination.`,
+    );
+  }
+  return skip;
+}
+
+/** The same request with an opaque `$skiptoken` for `offset` instead of any `$skip`, as an absolute URL. */
+function tokenLink(req: PagingRequest, offset: number): string {
+  const pairs: string[] = [];
+  for (const [name, value] of req.query) {
+    const lower = name.toLowerCase();
+    if (lower === '$skip' || lower === '$skiptoken') continue;
+    pairs.push(`${encodeName(name)}=${encodeURIComponent(value)}`);
+  }
+  pairs.push(`$skiptoken=${Buffer.from(String(offset)).toString('base64url')}`);
+  return `${req.base}${req.pathname}?${pairs.join('&')}`;
 }
 
 function filterOf(text: string, schema: EntitySchema): ReturnType<typeof compileFilter> {

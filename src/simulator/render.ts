@@ -3,7 +3,9 @@
  * with the helpers every renderer shares. Alerts and incidents are in `renderAlerts.ts`, scores and posture in
  * `renderPosture.ts`. Times are rendered as the services do, with seven fraction digits.
  */
+import { nulled } from './behaviour';
 import { RBAC_GROUPS } from './catalog';
+import { unitHash } from './random';
 import { DAY, HOUR, actionStateAt, investigationStateAt, lastSeenAt, riskScoreAt, type ActionState } from './lifecycle';
 import type { ActionRecord, DeviceRecord, InvestigationRecord } from './records';
 
@@ -18,6 +20,13 @@ export interface RenderContext {
   anchor: number;
   now: number;
   deviceCount: number;
+  /** Fraction of the Nullable fields rendered null (`behaviour.ts`); none when absent. */
+  nullRate?: number;
+}
+
+/** `value`, or null when the Nullable `field` of record `key` comes back null at the context's rate. */
+export function orNull<T>(ctx: RenderContext, key: string, field: string, value: T): T | null {
+  return nulled(ctx.nullRate ?? 0, ctx.seed, key, field) ? null : value;
 }
 
 /** The portal the links point to. */
@@ -75,6 +84,18 @@ function defenderAvStatus(device: DeviceRecord): string {
   return device.signatureLagDays > 1 ? 'NotUpdated' : 'Updated';
 }
 
+/** The risk score, exposure level and device value a machine shows (each "Nullable Enum" on the machine page). */
+function machineRatings(device: DeviceRecord, ctx: RenderContext): Json {
+  const onboarded = device.onboarding === 'Onboarded';
+  const risk = onboarded ? riskScoreAt(device, ctx.now) : 'None';
+  return {
+    // A device Defender has not rated may come back without a risk score rather than 'None'.
+    riskScore: risk === 'None' ? orNull(ctx, device.id, 'riskScore', risk) : risk,
+    exposureLevel: orNull(ctx, device.id, 'exposureLevel', onboarded ? device.exposure : 'None'),
+    deviceValue: orNull(ctx, device.id, 'deviceValue', device.value),
+  };
+}
+
 /** Defender for Endpoint machine. */
 export function renderMachine(device: DeviceRecord, ctx: RenderContext): Json {
   const os = device.os;
@@ -92,13 +113,11 @@ export function renderMachine(device: DeviceRecord, ctx: RenderContext): Json {
     lastIpAddress: deviceIp(device),
     lastExternalIpAddress: deviceExternalIp(device),
     agentVersion: agentVersion(device),
-    osBuild: os.build,
+    osBuild: orNull(ctx, device.id, 'osBuild', os.build),
     healthStatus: device.health,
-    deviceValue: device.value,
     rbacGroupId: group.id,
     rbacGroupName: group.name,
-    riskScore: device.onboarding === 'Onboarded' ? riskScoreAt(device, ctx.now) : 'None',
-    exposureLevel: device.onboarding === 'Onboarded' ? device.exposure : 'None',
+    ...machineRatings(device, ctx),
     isAadJoined: device.aadJoined,
     aadDeviceId: aadDeviceIdOf(device),
     machineTags: device.tags,
@@ -121,22 +140,19 @@ export function renderMachine(device: DeviceRecord, ctx: RenderContext): Json {
 
 /** The filterable fields of a machine only: `$filter` over 100,000 devices renders this, not the full machine. */
 export function machineRow(device: DeviceRecord, ctx: RenderContext): Json {
-  const onboarded = device.onboarding === 'Onboarded';
   return {
     computerDnsName: device.name,
     id: device.id,
     version: device.os.version,
-    deviceValue: device.value,
     aadDeviceId: aadDeviceIdOf(device),
     machineTags: device.tags,
     lastSeen: lastSeenAt(device, ctx.now),
-    exposureLevel: onboarded ? device.exposure : 'None',
     onboardingStatus: device.onboarding,
     lastIpAddress: deviceIp(device),
     healthStatus: device.health,
     osPlatform: device.os.platform,
-    riskScore: onboarded ? riskScoreAt(device, ctx.now) : 'None',
     rbacGroupId: RBAC_GROUPS[device.group].id,
+    ...machineRatings(device, ctx),
   };
 }
 
@@ -206,12 +222,37 @@ function signatureVersion(day: number): string {
   return `1.${411 + (Math.floor(day / 120) % 60)}.${100 + ((day * 3) % 900)}.0`;
 }
 
+/**
+ * One row of the antivirus health report. The report has a row per unique combination of device, AV mode,
+ * up-to-date status and scan results (docs/service-behaviour.md §12): a device that changed lately also keeps the row of
+ * its earlier state (`earlier`), as seen three days before, with its signatures behind.
+ */
+export interface AvInfoRow {
+  device: DeviceRecord;
+  earlier: boolean;
+}
+
+/** Share of the devices whose report still holds a row of an earlier state. */
+const EARLIER_ROW_SHARE = 0.12;
+const EARLIER_ROW_STREAM = 0x61766f6c;
+
+/** The report's rows: each device's current row, and for some an earlier one right after it. */
+export function avInfoRows(devices: readonly DeviceRecord[], ctx: RenderContext): AvInfoRow[] {
+  const rows: AvInfoRow[] = [];
+  for (const device of devices) {
+    rows.push({ device, earlier: false });
+    if (unitHash(ctx.seed, device.index, EARLIER_ROW_STREAM) < EARLIER_ROW_SHARE) rows.push({ device, earlier: true });
+  }
+  return rows;
+}
+
 /** Antivirus health of one device (`deviceavinfo`); booleans as `"True"`/`"False"`, as the service sends. */
-export function renderDeviceAvInfo(device: DeviceRecord, ctx: RenderContext): Json {
-  const lastSeen = lastSeenAt(device, ctx.now);
+export function renderDeviceAvInfo(device: DeviceRecord, ctx: RenderContext, earlier = false): Json {
+  const shift = earlier ? 3 * DAY : 0;
+  const lastSeen = lastSeenAt(device, ctx.now) - shift;
   const silentDays = device.silentSince !== undefined ? Math.floor((ctx.now - device.silentSince) / DAY) : 0;
-  const lag = Math.max(device.signatureLagDays, silentDays);
-  const today = dayNumber(ctx.now);
+  const lag = Math.max(device.signatureLagDays, silentDays) + (earlier ? 4 : 0);
+  const today = dayNumber(ctx.now - shift);
   const group = RBAC_GROUPS[device.group];
   let quickScanTime = lastSeen - device.quickScanHoursAgo * HOUR;
   let fullScanTime = lastSeen - device.fullScanDaysAgo * DAY;
@@ -221,6 +262,7 @@ export function renderDeviceAvInfo(device: DeviceRecord, ctx: RenderContext): Js
     if (action.type !== 'RunAntiVirusScan') continue;
     const state = actionStateAt(action, ctx.now);
     if (state.status !== 'Succeeded' && state.status !== 'Failed') continue;
+    if (earlier && state.lastUpdate > lastSeen) continue; // after the snapshot of an earlier row
     if (action.scope === 'Full' && state.lastUpdate > fullScanTime) {
       fullScanTime = state.lastUpdate;
       fullFailed = state.status === 'Failed';
@@ -247,14 +289,15 @@ export function renderDeviceAvInfo(device: DeviceRecord, ctx: RenderContext): Js
     quickScanTime: iso(quickScanTime),
     fullScanResult: fullFailed ? 'Failed' : 'Completed',
     fullScanError: fullFailed ? '0x80508019' : '',
-    fullScanTime: iso(fullScanTime),
+    // The report's own example shows a null full-scan time (a device never fully scanned).
+    fullScanTime: orNull(ctx, device.id, 'fullScanTime', iso(fullScanTime)),
     dataRefreshTimestamp: iso(Math.floor(ctx.now / (6 * HOUR)) * 6 * HOUR),
     avEngineUpdateTime: iso(lastSeen - Math.max(lag, 3) * DAY),
     avSignatureUpdateTime: iso(lastSeen - lag * DAY - 2 * HOUR),
     avPlatformUpdateTime: iso(lastSeen - Math.max(lag, 12) * DAY),
     avIsSignatureUpToDate: upToDate ? 'True' : 'False',
     avIsEngineUpToDate: lag > 30 ? 'False' : 'True',
-    avIsPlatformUpToDate: lag > 30 ? 'False' : 'True',
+    avIsPlatformUpToDate: orNull(ctx, device.id, 'avIsPlatformUpToDate', lag > 30 ? 'False' : 'True') ?? 'Unknown',
     avSignaturePublishTime: iso((today - lag) * DAY + 3 * HOUR),
     rbacGroupName: group.name,
     rbacGroupId: String(group.id),

@@ -14,6 +14,7 @@ import {
   deviceIp,
   iso,
   isoOrNull,
+  orNull,
   type Json,
   type RenderContext,
 } from './render';
@@ -228,16 +229,16 @@ const MDE_CLASSIFICATION: Readonly<Record<string, string | null>> = {
 };
 
 /** The filterable fields of a Defender for Endpoint alert only. */
-export function mdeAlertRow(alert: AlertRecord): Json {
+export function mdeAlertRow(alert: AlertRecord, ctx: RenderContext): Json {
   return {
-    alertCreationTime: alert.created,
-    lastUpdateTime: alert.lastUpdate,
+    alertCreationTime: orNull(ctx, alert.id, 'alertCreationTime', alert.created),
+    lastUpdateTime: orNull(ctx, alert.id, 'lastUpdateTime', alert.lastUpdate),
     incidentId: alert.incident.id,
     investigationId: alert.investigation?.id ?? null,
     id: alert.id,
     assignedTo: alert.assignedTo,
     detectionSource: alert.template.mdeDetectionSource,
-    lastEventTime: alert.created,
+    lastEventTime: orNull(ctx, alert.id, 'lastEventTime', alert.created),
     status: alert.status,
     severity: alert.severity === 'unknown' ? 'UnSpecified' : alert.severity,
     category: alert.template.category,
@@ -250,11 +251,15 @@ export function renderMdeAlert(alert: AlertRecord, ctx: RenderContext, expandEvi
   const device = alert.device;
   const user = USERS[alert.user];
   const inv = alert.investigation;
+  // Every time of an MDE alert, its investigation state and its incident are Nullable on the alert page.
   const investigationState = inv
     ? investigationStateAt(inv, ctx.now).state
-    : device && !device.os.canInvestigate
-      ? 'UnsupportedOs'
-      : 'UnsupportedAlertType';
+    : orNull(
+        ctx,
+        alert.id,
+        'investigationState',
+        device && !device.os.canInvestigate ? 'UnsupportedOs' : 'UnsupportedAlertType',
+      );
   const json: Json = {
     id: alert.id,
     incidentId: alert.incident.id,
@@ -272,10 +277,10 @@ export function renderMdeAlert(alert: AlertRecord, ctx: RenderContext, expandEvi
     threatName: t.threatName ?? null,
     title: alert.title,
     description: t.description,
-    alertCreationTime: iso(alert.created),
-    firstEventTime: iso(alert.firstActivity),
-    lastEventTime: iso(alert.created),
-    lastUpdateTime: iso(alert.lastUpdate),
+    alertCreationTime: orNull(ctx, alert.id, 'alertCreationTime', iso(alert.created)),
+    firstEventTime: orNull(ctx, alert.id, 'firstEventTime', iso(alert.firstActivity)),
+    lastEventTime: orNull(ctx, alert.id, 'lastEventTime', iso(alert.created)),
+    lastUpdateTime: orNull(ctx, alert.id, 'lastUpdateTime', iso(alert.lastUpdate)),
     resolvedTime: isoOrNull(alert.resolved),
     machineId: device?.id ?? null,
     computerDnsName: device?.name ?? null,

@@ -21,13 +21,16 @@ import {
 import type { AlertRecord, DeviceRecord, IncidentRecord } from './records';
 import {
   dayNumber,
+  avInfoRows,
   hasAvInfo,
   iso,
   machineRow,
+  orNull,
   renderAction,
   renderDeviceAvInfo,
   renderInvestigation,
   renderMachine,
+  type AvInfoRow,
   type Json,
   type RenderContext,
 } from './render';
@@ -131,6 +134,12 @@ function graph(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
   if (name === 'incidents' && id !== undefined && (req.method === 'PATCH' || rest.length > 0)) {
     return writeIncident(tenant, id, { method: req.method, rest, body: req.body, base: req.paging.base });
   }
+  const behaviour = tenant.behaviour;
+  // Graph security lists page with an opaque $skiptoken and refuse a deep $skip (docs/service-behaviour.md §4).
+  const securityPaging = {
+    nextLinks: 'skiptoken' as const,
+    ...(behaviour.graphMaxSkip === null ? {} : { maxSkip: behaviour.graphMaxSkip }),
+  };
   if (rest.length > 0) throw unknownPath(req);
   switch (name) {
     case 'incidents': {
@@ -146,10 +155,12 @@ function graph(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
           context: `${meta}/incidents`,
           schema: INCIDENT_SCHEMA,
           ...PAGE_LIMITS.incidents,
+          ...securityPaging,
           expandable: ['alerts'],
           items: newestFirst(data.incidents),
           render: (incident, expand) => renderIncident(incident, ctx, expand.has('alerts')),
           row: (incident) => incidentRow(incident, ctx),
+          check: (options, matched) => expandWithFilter(options, matched, behaviour.expandFilterLimit),
         }),
       );
     }
@@ -165,6 +176,7 @@ function graph(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
           context: `${meta}/alerts_v2`,
           schema: GRAPH_ALERT_SCHEMA,
           ...PAGE_LIMITS.alertsV2,
+          ...securityPaging,
           items: newestFirst(data.alerts),
           render: (alert) => renderGraphAlert(alert, ctx),
           row: (alert) => graphAlertRow(alert),
@@ -214,6 +226,16 @@ function graph(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
     default:
       throw unknownPath(req);
   }
+}
+
+/**
+ * `incidents?$expand=alerts` with a `$filter` answered a persistent 500 on large tenants (elastic/integrations#18144,
+ * docs/service-behaviour.md §5): so does this one when more than `limit` incidents match.
+ */
+function expandWithFilter(options: Map<string, string>, matched: number, limit: number | null): void {
+  if (limit === null || matched <= limit || !options.has('$filter')) return;
+  if (!/(^|,)\s*alerts\s*(,|$)/i.test(options.get('$expand') ?? '')) return;
+  throw new ApiError(500, 'InternalServerError', 'An internal server error occurred while expanding alerts.');
 }
 
 /** The filterable fields of an incident (dates as epoch ms, which `$filter` compares as dates), cheaply. */
@@ -266,15 +288,18 @@ function defender(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
   const data = tenant.data;
   const meta = `${req.paging.base}/api/$metadata#`;
   if (rest.length > 0) throw unknownPath(req);
+  // Defender lists may answer $top without a next link (docs/service-behaviour.md §3).
+  const noNextLinkWithTop = !tenant.behaviour.defenderNextLinks;
   const list = <T>(
     entitySet: string,
     schema: EntitySchema,
     items: Sequence<T>,
     render: (item: T) => Json,
-    extra: { row?: (item: T) => Json; maxTop?: number; defaultTop?: number } = {},
+    extra: { row?: (item: T) => Json; maxTop?: number; defaultTop?: number; noNextLinkWithTop?: boolean } = {},
   ): ApiReply => {
     const context = `${meta}${entitySet}`;
-    return ok(page<T>(req.paging, { context, schema, ...PAGE_LIMITS.defender, items, render, ...extra }));
+    const paging = { ...PAGE_LIMITS.defender, noNextLinkWithTop };
+    return ok(page<T>(req.paging, { context, schema, ...paging, items, render, ...extra }));
   };
   const score = (entitySet: string, value: number): ApiReply =>
     ok({
@@ -301,7 +326,9 @@ function defender(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
         methodCheck(req, 'GET');
         const device = machine(tenant, id);
         const alerts = newestFirst(device.alerts ?? []);
-        return list('Alerts', MDE_ALERT_SCHEMA, alerts, (a) => renderMdeAlert(a, ctx), { row: mdeAlertRow });
+        return list('Alerts', MDE_ALERT_SCHEMA, alerts, (a) => renderMdeAlert(a, ctx), {
+          row: (a: AlertRecord) => mdeAlertRow(a, ctx),
+        });
       }
       const action = ACTION_PATHS[subName];
       if (!action) throw unknownPath(req);
@@ -325,10 +352,11 @@ function defender(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
           context: `${meta}Alerts`,
           schema: MDE_ALERT_SCHEMA,
           ...PAGE_LIMITS.defender,
+          noNextLinkWithTop,
           expandable: ['evidence'],
           items: newestFirst(mde),
           render: (a, expand) => renderMdeAlert(a, ctx, expand.has('evidence')),
-          row: mdeAlertRow,
+          row: (a: AlertRecord) => mdeAlertRow(a, ctx),
         }),
       );
     }
@@ -404,9 +432,11 @@ function defender(tenant: SimulatedTenant, req: ApiRequest): ApiReply {
     case 'deviceavinfo': {
       methodCheck(req, 'GET');
       if (id !== undefined) throw unknownPath(req);
-      const devices = data.devices.filter(hasAvInfo);
-      const render = (d: DeviceRecord): Json => renderDeviceAvInfo(d, ctx);
-      return list('DeviceAvInfo', DEVICE_AV_INFO_SCHEMA, inOrder(devices), render, { ...PAGE_LIMITS.deviceAvInfo });
+      const rows = avInfoRows(data.devices.filter(hasAvInfo), ctx);
+      const render = (r: AvInfoRow): Json => renderDeviceAvInfo(r.device, ctx, r.earlier);
+      // Its page documents next links (https://learn.microsoft.com/defender-endpoint/api/device-health-export-antivirus-health-report-api): they come whatever `$top` says.
+      const paging = { ...PAGE_LIMITS.deviceAvInfo, noNextLinkWithTop: false };
+      return list('DeviceAvInfo', DEVICE_AV_INFO_SCHEMA, inOrder(rows), render, paging);
     }
     default:
       throw unknownPath(req);
@@ -430,7 +460,10 @@ function machineAction(
   const meta = `${req.paging.base}/api/$metadata#`;
   if (action === 'StartInvestigation') {
     const inv = tenant.startInvestigation(machineId);
-    const json = renderInvestigation(inv, tenant.context());
+    const ctx = tenant.context();
+    const json = renderInvestigation(inv, ctx);
+    // "startTime: DateTime Nullable": the answer may come before the investigation has a start time.
+    json.startTime = orNull(ctx, `started:${inv.id}`, 'startTime', json.startTime);
     return ok({ '@odata.context': `${meta}Investigations/$entity`, ...json }, 201);
   }
   const scope =

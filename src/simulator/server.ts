@@ -235,6 +235,14 @@ async function serve(
     return fail(new ApiError(500, 'InternalServerError', `Unexpected simulator error: ${(error as Error).message}`));
   }
 
+  if (fault === undefined && status === 201 && tenant.faults.chance(tenant.behaviour.lostAnswerRate)) {
+    fault = 'resetAfterAction'; // the action exists; its answer is lost (docs/service-behaviour.md §14)
+  }
+  if (fault === 'resetAfterAction') {
+    req.socket.destroy();
+    return;
+  }
+  if (fault === 'hangAfterAction') return; // the action exists; the answer never comes
   if (fault === 'loopingNextLink' && Array.isArray(payload.value)) {
     payload = { ...payload, '@odata.nextLink': `${base}${target}` };
   }

@@ -7,6 +7,7 @@
  * Everything that moves is computed lazily from the clock, so there are no timers and a test that injects a
  * clock sees a fully repeatable tenant.
  */
+import { parseBehaviour, type ServiceBehaviour } from './behaviour';
 import { ALERT_TEMPLATES, GRAPH_SEVERITIES, USERS, type GraphSeverity } from './catalog';
 import { ApiError, notFound } from './errors';
 import { FaultInjector, type FaultSettings, type FaultState } from './faults';
@@ -72,6 +73,8 @@ export interface TenantOptions {
   rateLimits?: RateLimits;
   /** Entries kept in the request log (default 50,000). */
   requestLogLimit?: number;
+  /** How the services leave the happy path (default: every reported behaviour on; see `behaviour.ts`). */
+  behaviour?: Partial<ServiceBehaviour>;
 }
 
 /**
@@ -138,6 +141,8 @@ export class SimulatedTenant {
   latencyMs: number;
   /** Per-minute quotas in force. */
   rateLimits: RateLimits;
+  /** Reported service behaviours in force (`behaviour.ts`). */
+  behaviour: ServiceBehaviour;
   /** Milliseconds a machine action spends in each of Pending and InProgress. */
   readonly actionStepMs: number;
   /** Simulated milliseconds between two arriving alerts (0 = none). */
@@ -179,6 +184,7 @@ export class SimulatedTenant {
     this.flow = flowOptions(options.flow);
     this.latencyMs = options.latencyMs ?? 0;
     this.rateLimits = { ...options.rateLimits };
+    this.behaviour = parseBehaviour(options.behaviour ?? {});
     this.faults = new FaultInjector(seed, { ...options.faults, rate: options.faultRate ?? 0 });
     this.log = new RequestLog(options.requestLogLimit);
     this.alertable = randomAlertDevices(this.data);
@@ -214,6 +220,7 @@ export class SimulatedTenant {
       anchor: this.data.anchor,
       now: this.now(),
       deviceCount: this.data.devices.length,
+      nullRate: this.behaviour.nullRate,
     };
   }
 
@@ -266,6 +273,10 @@ export class SimulatedTenant {
       if (activeActionOf(device, ['RunAntiVirusScan'], now)) throw alreadyInProgress();
     } else {
       if (!device.os.canIsolate) throw osNotSupported(device);
+      if (type === 'Isolate' && scope === 'Selective' && !device.os.canIsolateSelectively) {
+        const message = `Selective isolation isn't supported for OS Platform ${device.os.platform} ${device.os.version}`;
+        throw new ApiError(400, 'OsPlatformNotSupported', message);
+      }
       if (activeActionOf(device, ['Isolate', 'Unisolate'], now)) throw alreadyInProgress();
       const isolated = isIsolatedAt(device, now);
       if (type === 'Isolate' && isolated) {
@@ -645,6 +656,12 @@ export class SimulatedTenant {
     this.latencyMs = ms;
   }
 
+  /** Changes the given service behaviours (the others stay); returns them all. */
+  setBehaviour(changes: Partial<ServiceBehaviour>): ServiceBehaviour {
+    this.behaviour = parseBehaviour(changes, this.behaviour);
+    return this.behaviour;
+  }
+
   /** Sets (replaces) the per-minute quotas. */
   setRateLimits(limits: RateLimits): void {
     this.rateLimits = { ...limits };
@@ -732,6 +749,7 @@ function osNotSupported(device: DeviceRecord): ApiError {
   return new ApiError(400, 'OsPlatformNotSupported', message);
 }
 
+/** A repeat while one runs: the run-av-scan page documents HTTP 400 "Action is already in progress", not a code. */
 function alreadyInProgress(): ApiError {
-  return new ApiError(400, 'ActiveRequestAlreadyExists', 'Action is already in progress');
+  return new ApiError(400, 'BadRequest', 'Action is already in progress');
 }

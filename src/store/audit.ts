@@ -13,6 +13,8 @@ export type AuditOutcome =
   | 'requested'
   | 'succeeded'
   | 'failed'
+  /** A Defender call whose answer was lost and whose action Defender does not show: it may not have started. */
+  | 'unconfirmed'
   | 'approved'
   | 'rejected'
   | 'expired'

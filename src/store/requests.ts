@@ -46,6 +46,8 @@ export interface RemediationRequest {
   /** The Defender machine action that carried out an approved request. */
   machineActionId?: string;
   error?: string;
+  /** `failed` because Defender's answer was lost and it shows no such action: not refused, only not confirmed. */
+  unconfirmed?: boolean;
   /** Where the approval card was posted, to update it in place. */
   conversationId: string;
   activityId?: string;

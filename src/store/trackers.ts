@@ -50,6 +50,10 @@ export interface Tracker {
   /** Set when the action reached a final status (or could not be started). */
   finishedAt?: string;
   error?: string;
+  /** Not started as far as Defender shows, after its answer was lost: not a refusal. */
+  unconfirmed?: boolean;
+  /** The `Comment` sent to Defender: it finds the action again when the answer to the POST is lost. */
+  comment?: string;
   /** The card to keep current. */
   conversationId: string;
   activityId?: string;

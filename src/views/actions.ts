@@ -52,7 +52,12 @@ export function toRequestView(request: RemediationRequest, actionStatus?: string
             }
           : request.state === 'expired'
             ? { kind: 'expired', at: request.decidedAt ?? request.expiresAt }
-            : { kind: 'failed', reason: request.error ?? 'Defender refused the action', at: request.decidedAt };
+            : {
+                kind: 'failed',
+                reason: request.error ?? 'Defender refused the action',
+                at: request.decidedAt,
+                ...(request.unconfirmed ? { unconfirmed: true } : {}),
+              };
   return {
     id: request.id,
     deviceId: request.deviceId,

@@ -4,8 +4,10 @@
 import type { DeviceView, SeverityLevel } from '../cards';
 import { byThreat } from '../cards/devices';
 import type { DefenderApi } from '../defender/api';
+import { supportsSelectiveIsolation } from '../defender/isolation';
 import type { Machine, MdeAlert } from '../defender/models';
 import { or, quote } from '../defender/odata';
+import { readableError as readableFailure, readPages } from './sections';
 
 const SEVERITY_RANK: Record<string, number> = { high: 4, medium: 3, low: 2, informational: 1 };
 
@@ -33,6 +35,7 @@ export function toDeviceView(machine: Machine, alerts: readonly AlertSummary[], 
     topAlertTitles: [...new Set(sorted.map((a) => a.title))].slice(0, 3),
     highestAlertSeverity: highest && highest in SEVERITY_RANK ? (highest as SeverityLevel) : undefined,
     isolated,
+    selectiveIsolation: supportsSelectiveIsolation(machine),
     lastSeen: machine.lastSeen,
     lastIpAddress: machine.lastIpAddress,
   };
@@ -68,6 +71,10 @@ interface DeviceAlerts {
 export interface ThreatenedDevices {
   devices: DeviceView[];
   total: number;
+  /** Set when Defender's alert or device list could not be read whole: why (the rows are what was read). */
+  incomplete?: string;
+  /** The failure that cut a list short, for the log. */
+  failure?: unknown;
 }
 
 /**
@@ -75,27 +82,38 @@ export interface ThreatenedDevices {
  * isolation actions alongside), then the devices at risk (a server-side filter: never the whole fleet) are streamed
  * page by page keeping only the riskiest `maxRows` rows and a count, so memory holds one page and the rows the card
  * shows — not the fleet. `show devices` and the daily digest share this one reading.
+ *
+ * A list cut short after some pages (the alerts, or the devices at risk) still gives the devices it named, marked
+ * incomplete; a list that fails before its first page fails the whole reading.
  */
 export async function threatenedDevices(defender: DefenderApi, maxRows = Infinity): Promise<ThreatenedDevices> {
   const isolatedRead = isolatedDeviceIds(defender);
   isolatedRead.catch(() => undefined); // awaited below; must not go unhandled if the alerts fail first
-  const alertsByDevice = await activeAlertsByDevice(defender);
+  const { byDevice: alertsByDevice, ...alertsRead } = await activeAlertsByDevice(defender);
   const isolated = await isolatedRead;
   const top = new TopRows(maxRows);
   const listed = new Set<string>();
-  for await (const page of defender.streamMachines({ filter: AT_RISK_FILTER })) {
-    for (const machine of page) {
-      const alerts = alertsByDevice.get(machine.id);
-      if (machine.riskScore !== 'High' && !alerts) continue;
-      listed.add(machine.id);
-      top.offer(withAlerts(toDeviceView(machine, [], false), alerts, isolated.has(machine.id)));
-    }
+  let machinesRead: Awaited<ReturnType<typeof readPages>>;
+  try {
+    machinesRead = await readPages(defender.streamMachines({ filter: AT_RISK_FILTER }), (page) => {
+      for (const machine of page) {
+        const alerts = alertsByDevice.get(machine.id);
+        if (machine.riskScore !== 'High' && !alerts) continue;
+        listed.add(machine.id);
+        top.offer(withAlerts(toDeviceView(machine, [], false), alerts, isolated.has(machine.id)));
+      }
+    });
+  } catch (failure) {
+    // No device page at all: the devices the alerts name are still worth listing, as an incomplete list.
+    if (alertsByDevice.size === 0) throw failure;
+    machinesRead = { incomplete: readableFailure(failure), failure };
   }
   // An alert newer than the device's risk rating: the device is listed from what its alerts say.
   for (const [id, alerts] of alertsByDevice) {
     if (!listed.has(id)) top.offer(withAlerts(deviceFromAlerts(id, alerts), alerts, isolated.has(id)));
   }
-  return { devices: top.rows(), total: top.total };
+  const cut = alertsRead.incomplete !== undefined ? alertsRead : machinesRead;
+  return { devices: top.rows(), total: top.total, ...cut };
 }
 
 /** The riskiest `max` rows seen so far, and how many were offered. */
@@ -124,11 +142,13 @@ class TopRows {
   }
 }
 
-async function activeAlertsByDevice(defender: DefenderApi): Promise<Map<string, DeviceAlerts>> {
+async function activeAlertsByDevice(
+  defender: DefenderApi,
+): Promise<{ byDevice: Map<string, DeviceAlerts>; incomplete?: string; failure?: unknown }> {
   const byDevice = new Map<string, DeviceAlerts>();
   const strings = new Map<string, string>();
   const intern = (text: string) => strings.get(text) ?? (strings.set(text, text), text);
-  for await (const page of defender.streamAlerts({ filter: ACTIVE_ALERTS_FILTER })) {
+  const read = await readPages(defender.streamAlerts({ filter: ACTIVE_ALERTS_FILTER }), (page) => {
     for (const alert of page) {
       if (!alert.machineId) continue;
       const entry = byDevice.get(alert.machineId) ?? { count: 0, top: [] };
@@ -137,8 +157,8 @@ async function activeAlertsByDevice(defender: DefenderApi): Promise<Map<string, 
       entry.name ??= alert.computerDnsName || undefined;
       byDevice.set(alert.machineId, entry);
     }
-  }
-  return byDevice;
+  });
+  return { byDevice, ...read };
 }
 
 function withAlerts(device: DeviceView, alerts: DeviceAlerts | undefined, isolated: boolean): DeviceView {

@@ -322,7 +322,10 @@ describe('buttons, investigations, releases and refusals', () => {
     const { pendingAction, offboarded, unsupportedOs } = env.simulator.tenant.facts.devices;
     const cases = [
       [pendingAction!, `a scan is already running on ${pendingAction!.name}`],
-      [offboarded!, `${offboarded!.name} is offboarded from Defender for Endpoint`],
+      [
+        offboarded!,
+        `not allowed on ${offboarded!.name} (runantivirusscan is not allowed on machine ${offboarded!.id}: the machine is offboarded)`,
+      ],
       [unsupportedOs!, `the operating system of ${unsupportedOs!.name} does not support antivirus scans`],
     ] as const;
     for (const [device, reason] of cases) {

@@ -92,6 +92,7 @@ export function deviceView(overrides: Partial<DeviceView> = {}): DeviceView {
     topAlertTitles: ['Suspicious PowerShell command line', "'Wacatac' malware was detected"],
     highestAlertSeverity: 'high',
     isolated: false,
+    selectiveIsolation: true,
     lastSeen: minutesAgo(12),
     lastIpAddress: '10.0.0.12',
     ...overrides,

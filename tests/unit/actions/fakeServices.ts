@@ -36,15 +36,62 @@ export interface CardUpdate {
   card: AdaptiveCard;
 }
 
-/** A fake Defender: machine actions move through the statuses the test sets; every POST is counted. */
+/**
+ * A fake Defender: machine actions move through the statuses the test sets; every POST is counted, and what it
+ * started shows in the machine action and investigation lists.
+ */
 export class FakeDefender {
   readonly posts: { call: string; machineId: string; comment: string }[] = [];
   actionStatus = 'Pending';
   investigationState = 'Running';
   /** When set, every POST fails with this error. */
   refuse?: Error;
+  /** When set, every POST starts its action and then fails with this error: the answer is lost. */
+  loseAnswer?: Error;
+  /** The action a POST started shows in the lists only from this lookup on (1 = the first). */
+  showsFromLookup = 1;
+  /** Lookups in the lists (machine actions and investigations). */
+  lookups = 0;
   /** Milliseconds every POST takes. */
   postDelayMs = 0;
+  /** What the POSTs started. */
+  readonly started: {
+    kind: 'machineAction' | 'investigation';
+    id: string;
+    type: string;
+    machineId: string;
+    comment: string;
+    at: string;
+  }[] = [];
+
+  async listMachineActions(): Promise<MachineAction[]> {
+    this.lookups++;
+    if (this.lookups < this.showsFromLookup) return [];
+    return this.started
+      .filter((s) => s.kind === 'machineAction')
+      .map((s) => ({
+        ...this.action(s.id, s.machineId),
+        type: s.type,
+        requestorComment: s.comment,
+        creationDateTimeUtc: s.at,
+      }));
+  }
+  async listInvestigations(): Promise<Investigation[]> {
+    this.lookups++;
+    if (this.lookups < this.showsFromLookup) return [];
+    return this.started
+      .filter((s) => s.kind === 'investigation')
+      .map(
+        (s) =>
+          ({
+            id: s.id,
+            startTime: s.at,
+            state: this.investigationState,
+            machineId: s.machineId,
+            computerDnsName: 'pc-01.contoso.local',
+          }) as Investigation,
+      );
+  }
 
   async getMachine(id: string): Promise<Machine> {
     return {
@@ -72,6 +119,9 @@ export class FakeDefender {
     this.posts.push({ call: 'startInvestigation', machineId, comment });
     if (this.postDelayMs) await new Promise((r) => setTimeout(r, this.postDelayMs));
     if (this.refuse) throw this.refuse;
+    const at = new Date().toISOString();
+    this.started.push({ kind: 'investigation', id: '17', type: 'Investigation', machineId, comment, at });
+    if (this.loseAnswer) throw this.loseAnswer;
     return {
       id: '17',
       startTime: new Date().toISOString(),
@@ -97,7 +147,11 @@ export class FakeDefender {
     this.posts.push({ call, machineId, comment });
     if (this.postDelayMs) await new Promise((r) => setTimeout(r, this.postDelayMs));
     if (this.refuse) throw this.refuse;
-    return this.action(`0000000${this.posts.length}-1111-4222-8333-444444444444`, machineId);
+    const id = `0000000${this.posts.length}-1111-4222-8333-444444444444`;
+    const type = { runAntiVirusScan: 'RunAntiVirusScan', isolate: 'Isolate', unisolate: 'Unisolate' }[call] ?? call;
+    this.started.push({ kind: 'machineAction', id, type, machineId, comment, at: new Date().toISOString() });
+    if (this.loseAnswer) throw this.loseAnswer;
+    return this.action(id, machineId);
   }
 
   private action(id: string, machineId: string): MachineAction {

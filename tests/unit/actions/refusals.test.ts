@@ -1,8 +1,8 @@
 /**
  * Defender's refusals in words an analyst can act on (issue 3, item 7).
  */
-import { DefenderApiError } from '../../../src/defender/errors';
-import { defenderRefusal, operationNoun } from '../../../src/actions/refusals';
+import { DefenderApiError, DefenderNetworkError } from '../../../src/defender/errors';
+import { defenderRefusal, lostAnswerUnconfirmed, operationNoun } from '../../../src/actions/refusals';
 
 const DEVICE = 'pc-01.contoso.local';
 const scanPath = `/api/machines/${'a'.repeat(40)}/runAntiVirusScan`;
@@ -52,14 +52,57 @@ describe('Defender refusals made readable', () => {
     );
   });
 
-  it('an offboarded device is named as such, not as a missing permission', () => {
-    const error = refused({
+  it("a DisallowedOperation shows Defender's own reason, whatever it is, not a missing permission", () => {
+    const offboarded = refused({
       status: 403,
       code: 'DisallowedOperation',
-      serverMessage: 'RunAntiVirusScan is not allowed on machine x: the machine is offboarded',
+      serverMessage: 'RunAntiVirusScan is not allowed on machine x: the machine is offboarded.',
     });
-    expect(defenderRefusal(error, { kind: 'scan', scanType: 'Quick' }, DEVICE)).toBe(
-      `${DEVICE} is offboarded from Defender for Endpoint, so it cannot take actions`,
+    expect(defenderRefusal(offboarded, { kind: 'scan', scanType: 'Quick' }, DEVICE)).toBe(
+      `not allowed on ${DEVICE} (RunAntiVirusScan is not allowed on machine x: the machine is offboarded)`,
+    );
+    const other = refused({ status: 403, code: 'DisallowedOperation', serverMessage: 'Device is a domain controller' });
+    expect(defenderRefusal(other, { kind: 'isolate', isolationType: 'Full' }, DEVICE)).toBe(
+      `not allowed on ${DEVICE} (Device is a domain controller)`,
+    );
+    expect(
+      defenderRefusal(refused({ status: 403, code: 'DisallowedOperation' }), { kind: 'investigation' }, DEVICE),
+    ).toBe(`not allowed on ${DEVICE}`);
+  });
+
+  it('"already in progress" is known by the 400 and the message, with or without a code', () => {
+    for (const code of ['BadRequest', undefined, 'ActiveRequestAlreadyExists']) {
+      const error = refused({ status: 400, code, serverMessage: 'Action is already in progress' });
+      expect(defenderRefusal(error, { kind: 'scan', scanType: 'Quick' }, DEVICE)).toBe(
+        `a scan is already running on ${DEVICE}`,
+      );
+    }
+  });
+
+  it('a lost answer Defender shows no action for is not confirmed, and never called a refusal', () => {
+    const lost = new DefenderNetworkError({
+      api: 'defender',
+      method: 'POST',
+      path: '/x',
+      kind: 'network',
+      causeCode: 'ECONNRESET',
+    });
+    const text = lostAnswerUnconfirmed(lost, { kind: 'isolate', isolationType: 'Full' }, DEVICE);
+    expect(text).toBe(
+      "Defender's answer to the full isolation was lost (the connection was cut before the answer came), and Defender " +
+        `shows no full isolation requested by Watchstander on ${DEVICE}; it may not have started. Check the device's ` +
+        'action history in the Microsoft Defender portal before trying again',
+    );
+    expect(text).not.toMatch(/refus/i);
+    const late = new DefenderNetworkError({
+      api: 'defender',
+      method: 'POST',
+      path: '/x',
+      kind: 'timeout',
+      timeoutMs: 30_000,
+    });
+    expect(lostAnswerUnconfirmed(late, { kind: 'investigation' }, DEVICE, new Error('down'))).toMatch(
+      /no answer came in time\), and the device's action list could not be read/,
     );
   });
 

@@ -93,4 +93,41 @@ describe('ActionTracker', () => {
     expect(textOf(env.updates.at(-1)?.card)).toContain(START_UNKNOWN.slice(0, 40));
     await second.stop();
   });
+
+  it('after a restart, a start Defender never answered is looked up: a found scan is followed, not written off', async () => {
+    const env = fakeServices();
+    env.defender.postDelayMs = 60 * 60_000;
+    const first = new ActionTracker(env.services);
+    const pending = new CardRouter(env.services, first).handle({
+      verb: 'scan',
+      data: SCAN,
+      user: ANN,
+      conversation: CONVERSATION,
+      cardActivityId: 'card-1',
+    });
+    await advance(env, 3500);
+    await pending;
+    // Defender did start it; only its answer is lost with the crashed process.
+    const comment = env.defender.posts[0].comment;
+    env.defender.started.push({
+      kind: 'machineAction',
+      id: '0000000f-1111-4222-8333-444444444444',
+      type: 'RunAntiVirusScan',
+      machineId: DEVICE_ID,
+      comment,
+      at: new Date().toISOString(),
+    });
+    env.defender.actionStatus = 'InProgress';
+
+    const second = new ActionTracker(env.services);
+    await second.start();
+    await advance(env, START_GRACE_MS + 1000);
+    expect(statusFact(env.updates.at(-1)?.card)).toBe('In progress');
+    env.defender.actionStatus = 'Succeeded';
+    await advance(env, 5000);
+    expect(statusFact(env.updates.at(-1)?.card)).toBe('Succeeded');
+    const results = (await env.stores.audit.recent(20)).map((e) => `${e.outcome}:${e.detail ?? ''}`);
+    expect(results.some((r) => r.startsWith('requested:') && r.includes('found after the bot restarted'))).toBe(true);
+    await second.stop();
+  });
 });

@@ -56,3 +56,70 @@ test('acquire waits for a place and resolves with its release', async () => {
   expect(waits).toEqual([1000]);
   expect(typeof second).toBe('function');
 });
+
+describe('the four Teams windows of one conversation, together (7 / 1 s, 8 / 2 s, 60 / 30 s, 1,800 / h)', () => {
+  const TEAMS = [
+    { max: 7, windowMs: 1000 },
+    { max: 8, windowMs: 2000 },
+    { max: 60, windowMs: 30_000 },
+    { max: 1800, windowMs: 3_600_000 },
+  ];
+
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => jest.useRealTimers());
+
+  /** Sends `count` instant sends to one conversation as fast as the limiter lets them; their start times. */
+  async function burst(l: SlidingWindowLimiter, count: number, key = 'conversation'): Promise<number[]> {
+    const starts: number[] = [];
+    const run = (async () => {
+      for (let i = 0; i < count; i++) {
+        const release = await l.acquire(key);
+        starts.push(Date.now());
+        release();
+      }
+    })();
+    while (starts.length < count) await jest.advanceTimersByTimeAsync(50);
+    await run;
+    return starts;
+  }
+
+  /** The most sends that started in any window of `windowMs`. */
+  function busiest(starts: number[], windowMs: number): number {
+    let most = 0;
+    for (const start of starts) most = Math.max(most, starts.filter((s) => s >= start && s < start + windowMs).length);
+    return most;
+  }
+
+  it('seven go at once, the eighth waits for the 1 s window and the ninth for the 2 s one', async () => {
+    const starts = await burst(new SlidingWindowLimiter(TEAMS), 9);
+    expect(starts.slice(0, 7)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(starts[7]).toBeGreaterThanOrEqual(1000);
+    expect(starts[8]).toBeGreaterThanOrEqual(2000);
+    expect(busiest(starts, 1000)).toBeLessThanOrEqual(7);
+    expect(busiest(starts, 2000)).toBeLessThanOrEqual(8);
+  });
+
+  it('over two minutes no window holds more than its limit, and the 30 s window paces the rest', async () => {
+    const starts = await burst(new SlidingWindowLimiter(TEAMS), 130);
+    expect(busiest(starts, 1000)).toBeLessThanOrEqual(7);
+    expect(busiest(starts, 2000)).toBeLessThanOrEqual(8);
+    expect(busiest(starts, 30_000)).toBe(60);
+    // 60 per 30 s: the 61st send waits for the first one to leave the window.
+    expect(starts[60] - starts[0]).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('the hour window stops a conversation at 1,800 sends until the first leaves it; another conversation is free', async () => {
+    const hourly = [{ max: 1800, windowMs: 3_600_000 }];
+    const l = new SlidingWindowLimiter(hourly);
+    for (let i = 0; i < 1800; i++) (l.reserve('busy') as ReleaseSend)();
+    expect(l.reserve('busy')).toBe(3_600_000);
+    expect(isRelease(l.reserve('quiet'))).toBe(true);
+    jest.setSystemTime(3_600_000);
+    expect(isRelease(l.reserve('busy'))).toBe(true);
+  });
+
+  it('refuses a limit that could never let a send through', () => {
+    expect(() => new SlidingWindowLimiter([])).toThrow(RangeError);
+    expect(() => new SlidingWindowLimiter({ max: 0, windowMs: 1000 })).toThrow(RangeError);
+  });
+});

@@ -102,6 +102,13 @@ describe('buttons', () => {
     expect(titles(card).slice(0, 2)).toEqual(['Run antivirus scan', 'Full scan']);
   });
 
+  it('Selective isolation is offered only where Defender supports it; Full everywhere', () => {
+    const server = deviceView({ osPlatform: 'WindowsServer2022', osVersion: '21H2', selectiveIsolation: false });
+    const card = deviceCard(ctx, { device: server, recentActions: [], preferFullScan: false });
+    expect(titles(card)).toContain('Request isolation');
+    expect(titles(card)).not.toContain('Selective isolation');
+  });
+
   it('`scan <device> full` puts Full scan first and highlighted, and still only offers buttons', () => {
     const card = deviceCard(ctx, { device: deviceView(), recentActions: [], preferFullScan: true });
     const [first, second] = buttons(card);

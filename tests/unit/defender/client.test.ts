@@ -70,16 +70,16 @@ describe('paging', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PagingError);
     expect((error as PagingError).reason).toBe('loop');
-    expect((error as PagingError).readableMessage()).toMatch(/same next-page link twice/);
+    expect((error as PagingError).readableMessage()).toMatch(/same page or next-page link twice/);
     expect(api.requests).toHaveLength(3);
   });
 
-  it('does not follow a next link to another host', async () => {
+  it('does not follow a Graph next link to another host', async () => {
     api = await startFakeApi((_req, res) =>
-      json(res, 200, { value: [machine(1)], '@odata.nextLink': 'https://evil.example/api/machines?page=2' }),
+      json(res, 200, { value: [incident(1)], '@odata.nextLink': 'https://evil.example/v1.0/security/incidents?p=2' }),
     );
     const error = await clientFor(api)
-      .listMachines()
+      .listIncidents()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PagingError);
     expect((error as PagingError).reason).toBe('foreign-link');
@@ -157,7 +157,8 @@ describe('requests', () => {
     expect(req.query.get('$top')).toBe('50');
     expect(req.query.get('$expand')).toBe('alerts');
     expect(req.query.get('$filter')).toBe(
-      "(lastUpdateDateTime ge 2026-11-19T08:00:00.000Z) and (severity eq 'high') and (status ne 'resolved')",
+      "(lastUpdateDateTime ge 2026-11-19T08:00:00.000Z) and (severity eq 'high') and " +
+        "((status eq 'active') or (status eq 'inProgress') or (status eq 'awaitingAction'))",
     );
     expect(req.url).not.toContain('+');
     expect(req.headers.prefer).toBe('include-unknown-enum-members');
@@ -205,6 +206,90 @@ describe('requests', () => {
     api = await startFakeApi((_req, res) => json(res, 200, { value: [] }));
     await clientFor(api).listMachines({ filter: and(`computerDnsName eq ${quote("o'brien-pc")}`) });
     expect(api.requests[0].query.get('$filter')).toBe("computerDnsName eq 'o''brien-pc'");
+  });
+});
+
+describe('documented nullability', () => {
+  it('a 201 is a started action even when the fields it shows come back null: the answer is completed from the request', async () => {
+    const nulls = { status: null, creationDateTimeUtc: null, lastUpdateDateTimeUtc: null, computerDnsName: null };
+    api = await startFakeApi((_req, res) => json(res, 201, { ...machineAction(nulls), type: null, machineId: null }));
+    const before = Date.now();
+    const action = await clientFor(api).runAntiVirusScan(deviceId(3), 'scan', 'Full');
+    expect(action).toMatchObject({
+      id: '7f3c2f7e-1c4b-4e0f-9a53-2b8c5e1d9a10',
+      type: 'RunAntiVirusScan',
+      scope: 'Quick',
+      status: 'Pending',
+      machineId: deviceId(3),
+      computerDnsName: undefined,
+    });
+    expect(Date.parse(action.creationDateTimeUtc)).toBeGreaterThanOrEqual(before - 1000);
+    expect(action.lastUpdateDateTimeUtc).toBe(action.creationDateTimeUtc);
+  });
+
+  it('an investigation started without a start time or a state yet is a started investigation', async () => {
+    api = await startFakeApi((_req, res) =>
+      json(res, 201, {
+        id: 63020,
+        startTime: null,
+        endTime: null,
+        state: null,
+        machineId: null,
+        computerDnsName: null,
+      }),
+    );
+    const investigation = await clientFor(api).startInvestigation(deviceId(2), 'Started by Alice');
+    expect(investigation).toMatchObject({ id: '63020', startTime: undefined, state: '', machineId: deviceId(2) });
+  });
+
+  it('a 201 without the new action id is an answer that cannot be read', async () => {
+    api = await startFakeApi((_req, res) => json(res, 201, { ...machineAction(), id: null }));
+    await expect(clientFor(api).isolate(deviceId(1), 'x', 'Full')).rejects.toBeInstanceOf(DefenderResponseError);
+  });
+
+  it('lists keep items whose Nullable fields are null', async () => {
+    api = await startFakeApi((req, res) => {
+      if (req.path === '/api/investigations') {
+        return json(res, 200, { value: [{ id: '1', startTime: null, state: 'Queued', machineId: deviceId(1) }] });
+      }
+      if (req.path === '/api/alerts') {
+        const alert = { id: 'da1', title: 't', severity: 'High', status: 'New', machineId: deviceId(1) };
+        return json(res, 200, {
+          value: [{ ...alert, alertCreationTime: null, lastUpdateTime: null, incidentId: null }],
+        });
+      }
+      if (req.path === '/api/deviceavinfo') {
+        return json(res, 200, {
+          value: [
+            {
+              machineId: deviceId(1),
+              avIsSignatureUpToDate: 'Unknown',
+              avIsEngineUpToDate: 'False',
+              fullScanTime: null,
+            },
+          ],
+        });
+      }
+      if (req.path === '/v1.0/security/incidents') {
+        return json(res, 200, { value: [incident(7, { status: 'redirected', redirectIncidentId: 8 }), incident(8)] });
+      }
+      return json(res, 200, { value: [{ ...machine(1), riskScore: null, exposureLevel: null, osBuild: null }] });
+    });
+    const client = clientFor(api);
+    expect(await client.listInvestigations()).toMatchObject([{ id: '1', startTime: undefined }]);
+    expect(await client.listAlerts()).toMatchObject([
+      { id: 'da1', alertCreationTime: undefined, incidentId: undefined },
+    ]);
+    expect(await client.listMachines()).toMatchObject([
+      { riskScore: '', exposureLevel: undefined, osBuild: undefined },
+    ]);
+    const [av] = await client.listDeviceAvInfo();
+    expect(av).toMatchObject({ avIsSignatureUpToDate: undefined, avIsEngineUpToDate: false, fullScanTime: undefined });
+    const incidents = await client.listIncidents();
+    expect(incidents.map((i) => [i.id, i.status, i.redirectIncidentId])).toEqual([
+      ['7', 'redirected', '8'],
+      ['8', 'active', undefined],
+    ]);
   });
 });
 

@@ -19,6 +19,35 @@ describe('error bodies become readable errors', () => {
     );
   });
 
+  it('recognises "already in progress" by the status and the message, whatever the code', () => {
+    const documented = errorFromResponse(
+      scan,
+      400,
+      headers(),
+      defenderBody('BadRequest', 'Action is already in progress'),
+    );
+    expect(documented.readableMessage()).toMatch(/already running on the device/);
+    const noCode = errorFromResponse(
+      scan,
+      400,
+      headers(),
+      JSON.stringify({ error: { message: 'Action is already in progress' } }),
+    );
+    expect(noCode.readableMessage()).toMatch(/already running on the device/);
+    // The same words on a server error are not Defender saying no.
+    const outage = errorFromResponse(scan, 503, headers(), defenderBody('ServiceUnavailable', 'already in progress'));
+    expect(outage.readableMessage()).toMatch(/service is unavailable/);
+  });
+
+  it("shows Defender's own reason for a DisallowedOperation, whatever it is", () => {
+    const reason = 'Action is not allowed: the device is in a tenant-wide exclusion list';
+    const error = errorFromResponse(scan, 403, headers(), defenderBody('DisallowedOperation', reason));
+    expect(error.missingPermission).toBeUndefined();
+    expect(error.readableMessage()).toBe(
+      `Defender for Endpoint could not start an antivirus scan: Defender does not allow it: ${reason}.`,
+    );
+  });
+
   it('explains unsupported operating systems and old sensors', () => {
     const readable = (code: string): string =>
       errorFromResponse(scan, 400, headers(), defenderBody(code)).readableMessage();

@@ -8,6 +8,7 @@ import { digestCard } from '../../../src/digest/compose';
 import { digestWindow, type DigestWindow } from '../../../src/digest/window';
 import type { Incident } from '../../../src/defender/models';
 import { cardContext } from '../../../src/services';
+import { PagingError } from '../../../src/defender/errors';
 import { cardText } from '../../helpers/recordingConnector';
 import { quietTenant, testServices } from './fixtures';
 
@@ -97,4 +98,61 @@ test('one collection serves several windows: each lists its own incidents, for t
   expect(listed(recent)).toEqual(['1:new', '2:updated', '4:new']);
   expect(listed(older)).toEqual(['1:new', '2:new', '3:new', '4:new']);
   expect(two.collection.sighting?.incidents?.get('4')).toBe(Date.parse('2025-06-02T08:00:01Z'));
+});
+
+test('the antivirus health report counts each device once, by its newest row, however many rows it has', async () => {
+  const row = (machineId: string, lastSeenTime: string, upToDate: boolean) => ({
+    machineId,
+    computerDnsName: `${machineId}.contoso.local`,
+    avIsSignatureUpToDate: upToDate,
+    quickScanResult: 'Completed',
+    fullScanResult: 'Completed',
+    lastSeenTime,
+  });
+  const defender = quietTenant({
+    streamDeviceAvInfo: () => [
+      [row('pc-1', '2025-06-01T00:00:00Z', true), row('pc-1', '2025-05-29T00:00:00Z', false)],
+      [
+        row('pc-2', '2025-05-28T00:00:00Z', true),
+        row('pc-2', '2025-06-01T00:00:00Z', false),
+        row('pc-3', '2025-06-01T00:00:00Z', true),
+      ],
+    ],
+  });
+  const services = testServices({ defender });
+  const window = digestWindow('monthly', undefined, UNTIL);
+  const view = (await collectDigest(services, 'monthly', [window], { reason: 'scheduled' })).view(window);
+  if (view.kind !== 'monthly' || !Array.isArray(view.view.antivirusHealth)) throw new Error('no antivirus section');
+  const health = view.view.antivirusHealth;
+  expect(health).toHaveLength(3);
+  expect(health.filter((d) => d.signatureUpToDate === false).map((d) => d.deviceId)).toEqual(['pc-2']);
+  expect(cardText(digestCard(cardContext(services), view))).toMatch(/Devices reporting\s+3\s+Outdated signatures\s+1/);
+});
+
+test('devices with threats read only in part are listed as an incomplete list, never as a shorter one', async () => {
+  const machine = (n: number) => ({
+    id: String(n).padStart(40, '0'),
+    computerDnsName: `pc-${n}.contoso.local`,
+    osPlatform: 'Windows11',
+    healthStatus: 'Active',
+    riskScore: 'High',
+    machineTags: [],
+  });
+  const failing = new PagingError({ api: 'defender', method: 'GET', path: '/api/machines', reason: 'loop', pages: 2 });
+  const defender = quietTenant({
+    streamMachines: () =>
+      (async function* () {
+        yield [machine(1), machine(2)];
+        throw failing;
+      })(),
+  });
+  const services = testServices({ defender });
+  const window = digestWindow('daily', undefined, UNTIL);
+  const view = (await collectDigest(services, 'daily', [window], { reason: 'scheduled' })).view(window);
+  const text = cardText(digestCard(cardContext(services), view));
+  expect(text).toMatch(/Devices with active threats \(2\+\)/);
+  expect(text).toContain('Incomplete list: Defender for Endpoint could not list devices');
+  expect(text).toMatch(/pc-1\.\u2060contoso/);
+  expect(text).toMatch(/could be read\.\n/);
+  expect(text).not.toMatch(/All quiet/);
 });

@@ -58,7 +58,9 @@ test('of 1,000 devices the digest keeps the riskiest rows, counts the others, an
     streamAlerts: () => [alerts.slice(0, 400), alerts.slice(400)],
     streamMachines: () => [machines.slice(0, 600), machines.slice(600)],
   });
-  const devices = await deviceThreats(defender);
+  const read = await deviceThreats(defender);
+  expect(read.incomplete).toBeUndefined();
+  const devices = read.items;
   expect(devices).toHaveLength(304); // 10 high-risk devices plus 300 with alerts, 6 of them in both
   const rows = devices.filter((d) => d !== COUNTED_DEVICE);
   expect(rows).toHaveLength(DAILY_DEVICE_ROWS);

@@ -113,7 +113,9 @@ export function quietTenant(
       if (name.startsWith('stream')) {
         return (...args: unknown[]) => {
           calls.push(name);
-          const pages = op ? (op(...args) as unknown[][]) : [];
+          const pages = op ? (op(...args) as unknown[][] | AsyncIterable<unknown[]>) : [];
+          // An override may give its own stream (one that fails part-way, say).
+          if (Symbol.asyncIterator in pages) return pages;
           return (async function* () {
             for (const page of pages) yield page;
           })();

@@ -45,15 +45,12 @@ describe('simulated machine actions', () => {
     expect(listed.body.value.map((a: { id: string }) => a.id)).toContain(action.id);
   });
 
-  it('a second scan while one is Pending or InProgress is refused with ActiveRequestAlreadyExists', async () => {
+  it('a second scan while one is Pending or InProgress is refused with the documented 400 "Action is already in progress"', async () => {
     const device = id('domainController');
     expect((await scan(device, { Comment: 'one', ScanType: 'Full' })).status).toBe(201);
     const second = await scan(device);
     expect(second.status).toBe(400);
-    expect(second.body.error).toMatchObject({
-      code: 'ActiveRequestAlreadyExists',
-      message: 'Action is already in progress',
-    });
+    expect(second.body.error).toMatchObject({ code: 'BadRequest', message: 'Action is already in progress' });
     expect(second.body.error.target).toMatch(/^[0-9a-f-]{36}$/);
     t.advance(25);
     expect((await scan(device)).status).toBe(400);
@@ -69,7 +66,7 @@ describe('simulated machine actions', () => {
       computerDnsName: 'SALES-LT-022.contoso.local',
     });
     const refused = await scan(id('pendingAction'));
-    expect(refused.body.error.code).toBe('ActiveRequestAlreadyExists');
+    expect(refused.body.error.message).toBe('Action is already in progress');
     t.advance(6 * 86400);
     expect((await t.get(`/api/machineactions/${facts.pendingActionId}`)).body.status).toBe('Pending');
     t.advance(86400);
@@ -119,13 +116,29 @@ describe('simulated machine actions', () => {
     expect((await t.get(`/api/machines/${device}/runAntiVirusScan`)).status).toBe(405);
   });
 
+  it('Selective isolation only on Windows 10 1709+ and Windows 11; Full elsewhere', async () => {
+    const server = await act(id('domainController'), 'isolate', { Comment: 'x', IsolationType: 'Selective' });
+    expect(server.status).toBe(400);
+    expect(server.body.error).toMatchObject({ code: 'OsPlatformNotSupported' });
+    expect(server.body.error.message).toContain('Selective isolation');
+    const mac = await act(id('unsupportedOs'), 'isolate', { Comment: 'x', IsolationType: 'Selective' });
+    expect(mac.body.error.code).toBe('OsPlatformNotSupported');
+    expect((await act(id('domainController'), 'isolate', { Comment: 'x', IsolationType: 'Full' })).status).toBe(201);
+    const workstation = t.sim.tenant.data.devices.find(
+      (d) => d.os.platform === 'Windows11' && d.onboarding === 'Onboarded' && !d.actions?.length,
+    )!;
+    const selective = await act(workstation.id, 'isolate', { Comment: 'x', IsolationType: 'Selective' });
+    expect(selective.status).toBe(201);
+    expect(selective.body.scope).toBe('Selective');
+  });
+
   it('isolation: isolate once, refuse a second, release, refuse releasing a released device', async () => {
     const device = id('domainController');
-    const isolate = await t.post(`/api/machines/${device}/isolate`, { Comment: 'Contain', IsolationType: 'Selective' });
+    const isolate = await t.post(`/api/machines/${device}/isolate`, { Comment: 'Contain', IsolationType: 'Full' });
     expect(isolate.status).toBe(201);
-    expect(isolate.body).toMatchObject({ type: 'Isolate', scope: 'Selective', status: 'Pending' });
+    expect(isolate.body).toMatchObject({ type: 'Isolate', scope: 'Full', status: 'Pending' });
     const whilePending = await act(device, 'isolate', { Comment: 'again', IsolationType: 'Full' });
-    expect(whilePending.body.error.code).toBe('ActiveRequestAlreadyExists');
+    expect(whilePending.body.error.message).toBe('Action is already in progress');
     t.advance(40);
     const again = await t.post(`/api/machines/${device}/isolate`, { Comment: 'again', IsolationType: 'Full' });
     expect(again.status).toBe(400);

@@ -15,6 +15,8 @@ beforeAll(async () => {
   simulator = await startSimulator({
     devices: 30,
     requireAuth: true,
+    // Next links on a Defender list, which the service leaves out by default when `$top` is sent.
+    behaviour: { defenderNextLinks: true },
     tls: { cert: readFileSync(certificate.certPath), key: readFileSync(certificate.keyPath) },
   });
 });

@@ -1,4 +1,4 @@
-import { getAll, startTestTenant, type TestTenant } from './harness';
+import { getAll, getAllBySkip, startTestTenant, type TestTenant } from './harness';
 
 describe('simulated tenant paging', () => {
   let t: TestTenant;
@@ -11,31 +11,103 @@ describe('simulated tenant paging', () => {
   it.each([
     ['/v1.0/security/incidents', 130, 7],
     ['/v1.0/security/alerts_v2', 480, 100],
-    ['/api/machines', 300, 64],
-    ['/api/alerts', -1, 50],
-    ['/api/machineactions', -1, 33],
-    ['/api/deviceavinfo', -1, 40],
   ])('following @odata.nextLink from %s gives every item exactly once', async (path, expected, top) => {
     const all = await getAll(t, `${path}?$top=${top}`);
     const ids = all.map((item) => item.id);
     expect(new Set(ids).size).toBe(ids.length);
-    if (expected >= 0) expect(ids.length).toBe(expected);
-    else expect(ids.length).toBeGreaterThan(top);
+    expect(ids.length).toBe(expected);
     const unpaged = await getAll(t, path);
     expect(unpaged.map((item) => item.id)).toEqual(ids);
   });
 
-  it('a nextLink is an absolute URL on the same server that keeps the filter and moves $skip', async () => {
-    const res = await t.get("/api/machines?$filter=healthStatus eq 'Active'&$top=10");
-    const next = new URL(res.body['@odata.nextLink']);
-    expect(`${next.protocol}//${next.host}`).toBe(t.url);
-    expect(next.pathname).toBe('/api/machines');
-    expect(next.searchParams.get('$skip')).toBe('10');
-    expect(next.searchParams.get('$top')).toBe('10');
-    expect(next.searchParams.get('$filter')).toBe("healthStatus eq 'Active'");
-    const active = await getAll(t, "/api/machines?$filter=healthStatus eq 'Active'&$top=10");
-    expect(active.length).toBeGreaterThan(200);
-    expect(active.every((m) => m.healthStatus === 'Active')).toBe(true);
+  it.each([
+    ['/api/machines', 300, 64],
+    ['/api/alerts', -1, 50],
+    ['/api/machineactions', -1, 33],
+  ])(
+    'a Defender list sent with $top has no next link: $top + $skip until a short page reads %s whole',
+    async (path, expected, top) => {
+      const { items, requests } = await getAllBySkip(t, path, top);
+      const ids = items.map((item) => item.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      if (expected >= 0) expect(ids.length).toBe(expected);
+      else expect(ids.length).toBeGreaterThan(top);
+      expect(requests).toBe(Math.floor(ids.length / top) + 1);
+      // Without $top the service's own page holds everything here, and the list is the same.
+      const unpaged = await getAll(t, path);
+      expect(unpaged.map((item) => item.id)).toEqual(ids);
+    },
+  );
+
+  it('the antivirus health report keeps its next links with $top, and holds several rows for some devices', async () => {
+    const rows = await getAll(t, '/api/deviceavinfo?$top=40');
+    const devices = new Set(rows.map((r) => r.machineId));
+    expect(rows.length).toBeGreaterThan(devices.size);
+    const byDevice = new Map<string, any[]>();
+    for (const r of rows) byDevice.set(r.machineId, [...(byDevice.get(r.machineId) ?? []), r]);
+    const twice = [...byDevice.values()].find((list) => list.length > 1)!;
+    expect(twice.map((r) => r.id)).toEqual([twice[0].machineId, twice[0].machineId]);
+    expect(Date.parse(twice[1].lastSeenTime)).toBeLessThan(Date.parse(twice[0].lastSeenTime));
+    expect(await getAll(t, '/api/deviceavinfo')).toEqual(rows);
+  });
+
+  it('with next links turned back on, a Defender next link is an absolute URL on the same server that keeps the filter and moves $skip', async () => {
+    t.sim.tenant.setBehaviour({ defenderNextLinks: true });
+    try {
+      const res = await t.get("/api/machines?$filter=healthStatus eq 'Active'&$top=10");
+      const next = new URL(res.body['@odata.nextLink']);
+      expect(`${next.protocol}//${next.host}`).toBe(t.url);
+      expect(next.pathname).toBe('/api/machines');
+      expect(next.searchParams.get('$skip')).toBe('10');
+      expect(next.searchParams.get('$top')).toBe('10');
+      expect(next.searchParams.get('$filter')).toBe("healthStatus eq 'Active'");
+      const active = await getAll(t, "/api/machines?$filter=healthStatus eq 'Active'&$top=10");
+      expect(active.length).toBeGreaterThan(200);
+      expect(active.every((m) => m.healthStatus === 'Active')).toBe(true);
+    } finally {
+      t.sim.tenant.setBehaviour({ defenderNextLinks: false });
+    }
+  });
+
+  it('Graph refuses a $skip above 500 with 400, while its next links (an opaque $skiptoken) go on past it', async () => {
+    expect((await t.get('/v1.0/security/alerts_v2?$top=10&$skip=500')).status).toBe(200);
+    const refused = await t.get('/v1.0/security/alerts_v2?$top=10&$skip=501');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('BadRequest');
+    expect(refused.body.error.message).toContain("The limit of '500' for Skip query has been exceeded");
+    expect((await t.get('/v1.0/security/incidents?$skiptoken=not-a-token')).status).toBe(400);
+    t.sim.tenant.setBehaviour({ graphMaxSkip: 100 });
+    try {
+      expect((await t.get('/v1.0/security/alerts_v2?$top=50&$skip=150')).status).toBe(400);
+      const page = await t.get('/v1.0/security/alerts_v2?$top=50&$skip=100');
+      const next = new URL(page.body['@odata.nextLink']);
+      expect(next.searchParams.has('$skip')).toBe(false);
+      expect(next.searchParams.get('$skiptoken')).toBeTruthy();
+      const after = await t.get(page.body['@odata.nextLink']);
+      expect(after.status).toBe(200);
+      expect(after.body.value).toHaveLength(50);
+      expect(after.body.value[0].id).not.toBe(page.body.value[0].id);
+      t.sim.tenant.setBehaviour({ graphMaxSkip: null });
+      expect((await t.get('/v1.0/security/alerts_v2?$top=10&$skip=501')).status).toBe(200);
+    } finally {
+      t.sim.tenant.setBehaviour({ graphMaxSkip: 500 });
+    }
+  });
+
+  it('incidents with $expand=alerts and a $filter answer 500 when more incidents match than the set size', async () => {
+    t.sim.tenant.setBehaviour({ expandFilterLimit: 100 });
+    try {
+      const since = 'lastUpdateDateTime ge 2000-01-01T00:00:00Z';
+      const failing = await t.get(`/v1.0/security/incidents?$expand=alerts&$filter=${since}`);
+      expect(failing.status).toBe(500);
+      expect(failing.body.error.code).toBe('InternalServerError');
+      expect((await t.get(`/v1.0/security/incidents?$filter=${since}`)).status).toBe(200);
+      expect((await t.get('/v1.0/security/incidents?$expand=alerts')).status).toBe(200);
+      const few = await t.get("/v1.0/security/incidents?$expand=alerts&$filter=severity eq 'high'");
+      expect(few.status).toBe(200);
+    } finally {
+      t.sim.tenant.setBehaviour({ expandFilterLimit: 500 });
+    }
   });
 
   it('the last page has no nextLink, and a $skip past the end is an empty page', async () => {
@@ -77,7 +149,7 @@ describe('simulated tenant paging', () => {
   it('uses the default page sizes without $top: 50 incidents, 20 deviceavinfo rows', async () => {
     const incidents = await t.get('/v1.0/security/incidents');
     expect(incidents.body.value).toHaveLength(50);
-    expect(incidents.body['@odata.nextLink']).toContain('$skip=50');
+    expect(incidents.body['@odata.nextLink']).toContain('$skiptoken=');
     const av = await t.get('/api/deviceavinfo');
     expect(av.body.value).toHaveLength(20);
     expect(av.body['@odata.nextLink']).toContain('$skip=20');
@@ -90,6 +162,18 @@ describe('simulated tenant paging', () => {
     const ordered = await t.get('/api/machines?$orderby=computerDnsName&$top=5');
     const names = ordered.body.value.map((m: { computerDnsName: string }) => m.computerDnsName.toLowerCase());
     expect([...names].sort()).toEqual(names);
+  });
+
+  it('filters incidents on the open statuses, as `show incidents` asks (or, parentheses, awaitingAction)', async () => {
+    const open =
+      "(severity eq 'high') and ((status eq 'active') or (status eq 'inProgress') or (status eq 'awaitingAction'))";
+    const listed = await getAll(t, `/v1.0/security/incidents?$filter=${encodeURIComponent(open)}`);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(
+      listed.every((i) => ['active', 'inProgress', 'awaitingAction'].includes(i.status) && i.severity === 'high'),
+    ).toBe(true);
+    const all = await getAll(t, "/v1.0/security/incidents?$filter=severity eq 'high'");
+    expect(listed.length).toBe(all.filter((i) => i.status !== 'resolved' && i.status !== 'redirected').length);
   });
 
   it('refuses a bad filter with each service error shape', async () => {

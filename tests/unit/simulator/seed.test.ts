@@ -161,7 +161,7 @@ describe('the seeded tenant', () => {
       }
     }
     for (const alert of tenant.data.alerts.filter((a) => a.device)) {
-      const row = mdeAlertRow(alert);
+      const row = mdeAlertRow(alert, ctx);
       const full = renderMdeAlert(alert, ctx);
       for (const [key, value] of Object.entries(row)) {
         if (/Time$/.test(key)) sameDate(value, full[key]);
