@@ -31,9 +31,23 @@ export class SharedReads {
   private readonly lists = new Map<string, Promise<unknown>>();
   private readonly streams = new Map<string, SharedPages<unknown>>();
   private readonly kept = new Map<string, Kept>();
+  /** Moves on every `forget()`: a read that started before it is not kept when it ends. */
+  private generation = 0;
 
   constructor(private readonly options: SharedReadsOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Drops every kept result, and keeps none of the reads in flight: called after a write (a scan, an incident
+   * assigned), whose effect a kept read would hide for the rest of its freshness window.
+   */
+  forget(): void {
+    this.generation++;
+    this.kept.clear();
+    // A read already shared stays shared with those who joined it, but no new caller joins it.
+    this.lists.clear();
+    this.streams.clear();
   }
 
   /**
@@ -51,8 +65,9 @@ export class SharedReads {
         return Promise.reject(error);
       }
       this.lists.set(key, shared);
+      const generation = this.generation;
       const settled = shared.then(
-        (value) => this.keep(key, value, Array.isArray(value) ? value.length : 1),
+        (value) => generation === this.generation && this.keep(key, value, Array.isArray(value) ? value.length : 1),
         () => undefined,
       );
       void settled.finally(() => {
@@ -77,13 +92,16 @@ export class SharedReads {
       } catch (error) {
         return failing(error);
       }
+      const generation = this.generation;
       const entry: SharedPages<T> = new SharedPages<T>(source, this.options.maxItems, {
-        complete: (pages) =>
+        complete: (pages) => {
+          if (generation !== this.generation) return;
           this.keep(
             key,
             pages,
             pages.reduce((n, p) => n + p.length, 0),
-          ),
+          );
+        },
         closed: () => {
           if (this.streams.get(key) === entry) this.streams.delete(key);
         },

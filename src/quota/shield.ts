@@ -8,7 +8,8 @@
  *   in flight, and is refused (a `QuotaReservedError` saying when to try again) before a read would take the calls of
  *   a window past `CHAT_SHARE` of a documented quota, so the watch always has the rest.
  *
- * Writes (scans, investigations, isolation) are never shared or reused. `startInvestigation` is refused past its own
+ * Writes (scans, investigations, isolation, incident changes) are never shared or reused, and each one drops every
+ * kept result, so a change the bot made shows at once. `startInvestigation` is refused past its own
  * documented 50 calls an hour, which Defender would answer with a 429 anyway.
  */
 import type { ApiName, DefenderApi } from '../defender/api';
@@ -176,6 +177,8 @@ export class QuotaShield {
     try {
       return await (call(args) as Promise<unknown>);
     } finally {
+      // What the write changed must show in the next answer, not after the freshness window.
+      this.reads.forget();
       this.budget.sync();
     }
   }

@@ -65,7 +65,13 @@ async function ask(text: string, timeoutMs = 40_000): Promise<{ text: string; is
   return { text: cards.length ? cards.join('\n') : String(reply.text ?? ''), isCard: cards.length > 0 };
 }
 
-describe.each(FAULT_KINDS.map((kind, i) => [kind, i] as [FaultKind, number]))(
+/**
+ * The fault kinds in the order the blocks run: `loopingNextLink` last, because only lists fail under it, and a chat
+ * read that succeeds is reused for 30 s (src/quota/shield.ts): a block after it would be answered from those results.
+ */
+const KINDS = [...FAULT_KINDS.filter((k) => k !== 'loopingNextLink'), 'loopingNextLink' as const];
+
+describe.each(KINDS.map((kind, i) => [kind, i] as [FaultKind, number]))(
   'with every API call failing: %s',
   (kind, i) => {
     beforeAll(async () => {

@@ -239,6 +239,24 @@ describe('chat reads', () => {
     ]);
     expect(client.calls).toEqual(['runAntiVirusScan', 'runAntiVirusScan']);
   });
+
+  it('a write drops the kept results: an incident assigned shows in the next "show incidents", and a read that was in flight is not kept', async () => {
+    const client = new FakeClient();
+    const shield = new QuotaShield(client.api(), { now: clock().now, freshnessSeconds: 30 });
+    await shield.chat.listIncidents({ openOnly: true });
+    await shield.chat.listIncidents({ openOnly: true });
+    expect(client.calls).toEqual(['listIncidents']);
+    client.holdAnswers();
+    const inFlight = shield.chat.listIncidents({ severity: 'high' });
+    const write = shield.watch.updateIncident('42', { assignedTo: 'ann@contoso.com' });
+    client.answer();
+    await Promise.all([inFlight, write]);
+    await shield.chat.listIncidents({ openOnly: true });
+    await shield.chat.listIncidents({ severity: 'high' });
+    // One read before the write, the one in flight during it, then both read again: nothing kept across the write.
+    expect(client.calls.filter((c) => c === 'listIncidents')).toHaveLength(4);
+    expect(client.calls.filter((c) => c === 'updateIncident')).toHaveLength(1);
+  });
 });
 
 describe('startInvestigation', () => {
