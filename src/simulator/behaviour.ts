@@ -75,5 +75,28 @@ export function parseBehaviour(input: unknown, base: ServiceBehaviour = DEFAULT_
 export function nulled(rate: number, seed: number, key: string, field: string): boolean {
   if (rate <= 0) return false;
   if (rate >= 1) return true;
-  return unitHash(seed, streamId(key), streamId(field)) < rate;
+  return drawOf(seed, key, field) < rate;
+}
+
+/**
+ * The draw of each (seed, record, field), computed once: a filter over every alert of a tenant asks it for each row
+ * of every list request, and hashing the ids each time cost the simulator most of its time.
+ */
+const draws = new Map<string, Map<string, number>>();
+
+function drawOf(seed: number, key: string, field: string): number {
+  const byField = `${seed}|${field}`;
+  let forField = draws.get(byField);
+  if (!forField) {
+    forField = new Map();
+    draws.set(byField, forField);
+  }
+  let draw = forField.get(key);
+  if (draw === undefined) {
+    draw = unitHash(seed, streamId(key), streamId(field));
+    // Bounded by the records of the tenants in this process; a very long-lived simulator starts afresh.
+    if (forField.size >= 2_000_000) forField.clear();
+    forField.set(key, draw);
+  }
+  return draw;
 }

@@ -74,7 +74,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     });
   };
   const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
-  server.keepAliveTimeout = 5_000;
+  // Longer than any client's idle keep-alive (undici's is 4 s): the client, not the server, closes an idle socket, so
+  // a request is never sent on a socket the server is closing (a reset the client retries and counts twice).
+  server.keepAliveTimeout = 65_000;
   await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | undefined;

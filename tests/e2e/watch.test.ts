@@ -26,7 +26,7 @@ import { repositories, type Stores } from '../../src/store';
 import { SqliteRecordStore } from '../../src/store/sqlite';
 import { testMembers } from '../helpers/members';
 
-jest.setTimeout(600_000);
+jest.setTimeout(900_000);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
