@@ -36,7 +36,6 @@ function refusalOf(load: (env: Env) => unknown, env: Env): ConfigError {
   throw new Error(`accepted ${JSON.stringify(env)}`);
 }
 
-// prettier-ignore -- one row per line, so the table reads as a table
 const REFUSALS: [Env, string][] = [
   // one variable at a time
   [
@@ -244,7 +243,6 @@ test.each(REFUSALS)('%j is refused with one line: %s', (env, line) => {
 });
 
 /** The standalone simulated tenant's own variables (`npm run simulator`); the bot does not read them. */
-// prettier-ignore -- one row per line
 const SIMULATOR_REFUSALS: [Env, string][] = [
   [{ SIMULATOR_PORT: '65536' }, 'SIMULATOR_PORT: expected a TCP port 0-65535 (0 = any free port), got "65536"'],
   [{ SIMULATOR_INCIDENTS: 'some' }, 'SIMULATOR_INCIDENTS: expected an incident count 0-10000000, got "some"'],
@@ -336,7 +334,6 @@ test('the defaults of the live source: nobody may act until named, the gate is o
   expect(loadConfig({ BOT_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: HOME }).bot.type).toBe('SingleTenant');
 });
 
-// prettier-ignore -- one row per line
 const ACCEPTED: [string, Env, (config: Config) => unknown, unknown][] = [
   ['values are trimmed', { PORT: ' 8080 ', LOG_LEVEL: ' warn ' }, (c) => [c.port, c.logLevel], [8080, 'warn']],
   [
