@@ -1,10 +1,13 @@
 /**
- * Every environment variable Watchstander reads, parsed and validated in one place.
+ * Every environment variable Watchstander reads, parsed and validated in one place: one zod schema whose fields are
+ * the variables (what each accepts, its default) and whose refinements are the rules between them.
  *
  * `loadConfig` either returns a complete, typed `Config` or throws a `ConfigError` whose message is one line that
- * names the variable and what it accepts; `src/index.ts` prints that line and exits 1.
+ * names the variable and what it accepts; `src/index.ts` prints that line and exits 1. The standalone simulated
+ * tenant (`src/simulator/main.ts`) reads its `SIMULATOR_*` settings with the same fields (`loadSimulatorSettings`).
  */
 import { validate as isValidCron } from 'node-cron';
+import { z } from 'zod';
 import { CHAT_SHARE } from './quota/limits';
 
 /** A bad setting: `message` names the variable and what it accepts. */
@@ -127,261 +130,108 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-/** Reads and validates the configuration; throws `ConfigError` on the first bad variable. */
+/** Reads and validates the configuration; throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const get = (name: string): string | undefined => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  };
-  const nodeEnv = get('NODE_ENV') ?? 'development';
+  return parseEnv(configSchema, env);
+}
 
-  const explicitSource = get('DEFENDER_SOURCE');
-  const defenderSource = oneOf('DEFENDER_SOURCE', explicitSource ?? (get('AZURE_CLIENT_ID') ? 'live' : 'simulated'), [
-    'simulated',
-    'live',
-  ] as const);
-  if (nodeEnv === 'production' && defenderSource === 'simulated' && explicitSource !== 'simulated') {
-    throw new ConfigError(
-      'DEFENDER_SOURCE',
-      'NODE_ENV=production refuses the simulated tenant unless DEFENDER_SOURCE=simulated is set explicitly',
+/** Reads the standalone simulated tenant's `SIMULATOR_*` settings; throws `ConfigError` naming the first bad one. */
+export function loadSimulatorSettings(env: Env = process.env): SimulatorSettings {
+  return parseEnv(simulatorSchema, env);
+}
+
+/** Parses the environment; the first refusal, in the order of the schema, becomes the `ConfigError`. */
+function parseEnv<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, env: Env): T {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const [first] = result.error.issues;
+  throw new ConfigError(String(first.path[0]), first.message);
+}
+
+/** Every value trimmed, and a blank one dropped: an empty variable is an unset one. */
+function trimmed(env: unknown): Env {
+  return Object.fromEntries(Object.entries(env as Env).map(([name, value]) => [name, value?.trim() || undefined]));
+}
+
+/**
+ * Refuses a variable with `detail` (what it accepts). The refusal is fatal: no rule between variables runs while a
+ * variable is bad, so each rule sees well-formed values.
+ */
+function refuse(ctx: z.RefinementCtx, detail: string, variable?: string): never {
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: detail, fatal: true, path: variable ? [variable] : [] });
+  return z.NEVER;
+}
+
+// ---- what one variable accepts --------------------------------------------------------------------------------------
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isGuid = (value: string | undefined): value is string => value !== undefined && UUID.test(value);
+const commaList = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+/** A decimal such as `0.25` or `.5`; NaN for anything else. */
+const decimal = (value: string) => (/^\d*\.?\d+$/.test(value) ? Number(value) : NaN);
+
+/** A whole number from `min` to `max`; `what` is how the refusal names the range. */
+const integer = (min: number, max: number, what: string) =>
+  z.string().transform((value, ctx) => {
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : refuse(ctx, `expected ${what}, got "${value}"`);
+  });
+
+/** A fraction from 0 to 1. */
+const fraction = z.string().transform((value, ctx) => {
+  const n = decimal(value);
+  return n >= 0 && n <= 1 ? n : refuse(ctx, `expected a fraction between 0 and 1, got "${value}"`);
+});
+
+/** One of `allowed`, in any case; the value is spelled as `allowed` spells it. */
+const oneOf = <T extends string>(allowed: readonly T[]) =>
+  z
+    .string()
+    .transform(
+      (value, ctx): T =>
+        allowed.find((a) => a.toLowerCase() === value.toLowerCase()) ??
+        refuse(ctx, `expected one of ${allowed.join(', ')}, got "${value}"`),
     );
-  }
 
-  const botId = get('BOT_ID') ?? '';
-  if (nodeEnv === 'production' && !botId) {
-    throw new ConfigError(
-      'BOT_ID',
-      'required when NODE_ENV=production (an empty BOT_ID turns request authentication off)',
-    );
-  }
-  const botType = oneOf('BOT_TYPE', get('BOT_TYPE') ?? (botId ? 'SingleTenant' : 'MultiTenant'), [
-    'SingleTenant',
-    'UserAssignedMsi',
-    'MultiTenant',
-  ] as const);
-  const botTenantId = get('BOT_TENANT_ID') ?? '';
-  if (botId && botType !== 'MultiTenant' && !botTenantId) {
-    throw new ConfigError('BOT_TENANT_ID', `required when BOT_TYPE=${botType}`);
-  }
-  if (botId) uuid('BOT_ID', botId);
-  const botPassword = get('BOT_PASSWORD') ?? '';
-  if (botId && botType !== 'UserAssignedMsi' && !botPassword) {
-    throw new ConfigError('BOT_PASSWORD', `required when BOT_ID is set and BOT_TYPE=${botType}`);
-  }
+const flag = z.string().transform((value, ctx) => {
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  return refuse(ctx, `expected true or false, got "${value}"`);
+});
 
-  const authorityHost = httpsUrl(
-    'AZURE_AUTHORITY_HOST',
-    get('AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com',
-  );
-  const graphEndpoint = httpUrl(
-    'GRAPH_ENDPOINT',
-    get('GRAPH_ENDPOINT') ?? 'https://graph.microsoft.com',
-    defenderSource,
-  );
-  const defenderEndpoint = httpUrl(
-    'DEFENDER_ENDPOINT',
-    get('DEFENDER_ENDPOINT') ?? 'https://api.security.microsoft.com',
-    defenderSource,
-  );
-  const defenderScope = scope(
-    'DEFENDER_SCOPE',
-    get('DEFENDER_SCOPE') ?? 'https://api.securitycenter.microsoft.com/.default',
-  );
-  const azure = {
-    tenantId: get('AZURE_TENANT_ID'),
-    clientId: get('AZURE_CLIENT_ID'),
-    clientSecret: get('AZURE_CLIENT_SECRET'),
-    certificatePath: get('AZURE_CLIENT_CERTIFICATE_PATH'),
-    authorityHost,
-  };
-  if (defenderSource === 'live') {
-    if ((azure.clientSecret || azure.certificatePath) && !azure.tenantId) {
-      throw new ConfigError('AZURE_TENANT_ID', 'required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH');
+/** An absolute URL with one of `protocols`; the refusal asks for https, which every live endpoint needs. */
+const url = (...protocols: string[]) =>
+  z.string().superRefine((value, ctx) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      return refuse(ctx, `expected an absolute URL, got "${value}"`);
     }
-    if ((azure.clientSecret || azure.certificatePath) && !azure.clientId) {
-      throw new ConfigError('AZURE_CLIENT_ID', 'required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH');
-    }
-    if (azure.tenantId) uuidOrDomain('AZURE_TENANT_ID', azure.tenantId);
-  }
+    if (!protocols.includes(parsed.protocol)) refuse(ctx, `expected an https:// URL, got "${value}"`);
+  });
+const withoutTrailingSlash = (value: string) => value.replace(/\/+$/, '');
+const httpsUrl = url('https:').transform(withoutTrailingSlash);
+const httpsUrlAsGiven = url('https:');
 
-  const store = parseStore(get);
-  const timezone = get('DIGEST_TIMEZONE') ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-  } catch {
-    throw new ConfigError('DIGEST_TIMEZONE', `expected an IANA time zone such as Europe/Paris, got "${timezone}"`);
-  }
-  const simulated = defenderSource === 'simulated';
-  const tenants = parseTenants(get, { botId, botTenantId, azureTenantId: azure.tenantId, simulated });
+/** Text that `accepts` takes; `expected` says what it takes instead. */
+const text = (accepts: (value: string) => boolean, expected: (value: string) => string) =>
+  z.string().superRefine((value, ctx) => {
+    if (!accepts(value)) refuse(ctx, expected(value));
+  });
 
-  return {
-    nodeEnv,
-    port: integer('PORT', get('PORT') ?? '3978', 1, 65535, 'a TCP port 1-65535'),
-    bot: { id: botId, password: botPassword, type: botType, tenantId: botTenantId },
-    defenderSource,
-    azure,
-    graphEndpoint,
-    graphScope: `${graphEndpoint}/.default`,
-    defenderEndpoint,
-    defenderScope,
-    defenderTimeoutMs: integer(
-      'DEFENDER_TIMEOUT_MS',
-      get('DEFENDER_TIMEOUT_MS') ?? '30000',
-      100,
-      600_000,
-      'milliseconds 100-600000',
-    ),
-    portalUrl: httpsUrl('DEFENDER_PORTAL_URL', get('DEFENDER_PORTAL_URL') ?? 'https://security.microsoft.com'),
-    store,
-    digest: {
-      dailyCron: cron('DIGEST_DAILY_CRON', get('DIGEST_DAILY_CRON') ?? '0 8 * * *'),
-      weeklyCron: cron('DIGEST_WEEKLY_CRON', get('DIGEST_WEEKLY_CRON') ?? '30 8 * * 1'),
-      monthlyCron: cron('DIGEST_MONTHLY_CRON', get('DIGEST_MONTHLY_CRON') ?? '0 9 1 * *'),
-      timezone,
-      fireLeaseSeconds: integer(
-        'DIGEST_FIRE_LEASE_SECONDS',
-        get('DIGEST_FIRE_LEASE_SECONDS') ?? '120',
-        2,
-        3600,
-        'seconds 2-3600',
-      ),
-      lateArrivalHours: integer(
-        'DIGEST_LATE_ARRIVAL_HOURS',
-        get('DIGEST_LATE_ARRIVAL_HOURS') ?? '6',
-        0,
-        168,
-        'hours 0-168',
-      ),
-    },
-    catchUpSeconds: integer(
-      'DIGEST_CATCHUP_SECONDS',
-      get('DIGEST_CATCHUP_SECONDS') ?? '60',
-      1,
-      86400,
-      'seconds 1-86400',
-    ),
-    tenants,
-    allowExternalMembers: boolean('ALLOW_EXTERNAL_MEMBERS', get('ALLOW_EXTERNAL_MEMBERS') ?? 'false'),
-    chatQuotaShare: chatShare(get('CHAT_QUOTA_SHARE') ?? String(CHAT_SHARE), simulated),
-    commandLimits: {
-      perPerson: integer(
-        'COMMAND_LIMIT_PER_PERSON',
-        get('COMMAND_LIMIT_PER_PERSON') ?? '10',
-        1,
-        1_000_000,
-        'commands a minute 1-1000000',
-      ),
-      perConversation: integer(
-        'COMMAND_LIMIT_PER_CONVERSATION',
-        get('COMMAND_LIMIT_PER_CONVERSATION') ?? '30',
-        1,
-        1_000_000,
-        'commands a minute 1-1000000',
-      ),
-    },
-    operators: accessList('SECURITY_OPERATORS', get('SECURITY_OPERATORS') ?? (simulated ? '*' : ''), tenants),
-    approvers: accessList('SECURITY_APPROVERS', get('SECURITY_APPROVERS') ?? (simulated ? '*' : ''), tenants),
-    approvalTtlHours: integer('APPROVAL_TTL_HOURS', get('APPROVAL_TTL_HOURS') ?? '24', 1, 24 * 30, 'hours 1-720'),
-    trackerPollSeconds: integer('TRACKER_POLL_SECONDS', get('TRACKER_POLL_SECONDS') ?? '5', 1, 60, 'seconds 1-60'),
-    logLevel: oneOf('LOG_LEVEL', get('LOG_LEVEL') ?? 'info', LOG_LEVELS),
-    simulator: {
-      url: get('SIMULATOR_URL') ? httpUrl('SIMULATOR_URL', get('SIMULATOR_URL')!, 'simulated') : undefined,
-      devices: integer('SIMULATOR_DEVICES', get('SIMULATOR_DEVICES') ?? '25', 1, 1_000_000, 'a device count 1-1000000'),
-      latencyMs: integer(
-        'SIMULATOR_LATENCY_MS',
-        get('SIMULATOR_LATENCY_MS') ?? '0',
-        0,
-        600_000,
-        'milliseconds 0-600000',
-      ),
-      faultRate: fraction('SIMULATOR_FAULT_RATE', get('SIMULATOR_FAULT_RATE') ?? '0'),
-      seed: integer('SIMULATOR_SEED', get('SIMULATOR_SEED') ?? '42', 0, 2 ** 31 - 1, 'an integer seed'),
-      actionStepSeconds: integer(
-        'SIMULATOR_ACTION_STEP_SECONDS',
-        get('SIMULATOR_ACTION_STEP_SECONDS') ?? '20',
-        1,
-        86400,
-        'seconds 1-86400',
-      ),
-      ingestionDelayMinutes: integer(
-        'SIMULATOR_INGESTION_DELAY_MINUTES',
-        get('SIMULATOR_INGESTION_DELAY_MINUTES') ?? '240',
-        0,
-        10_080,
-        'minutes 0-10080',
-      ),
-    },
-  };
-}
-
-function parseStore(get: (name: string) => string | undefined): StoreConfig {
-  const raw = get('STORE') ?? 'sqlite:.data/watchstander.db';
-  if (raw.startsWith('sqlite:')) {
-    const path = raw.slice('sqlite:'.length);
-    if (!path) throw new ConfigError('STORE', 'expected sqlite:<path> or azure, got "sqlite:" with no path');
-    return { kind: 'sqlite', path };
-  }
-  if (raw === 'azure') {
-    const connectionString = get('AZURE_STORAGE_CONNECTION_STRING');
-    const accountUrl = get('AZURE_STORAGE_ACCOUNT_URL');
-    if (!connectionString && !accountUrl) {
-      throw new ConfigError(
-        'AZURE_STORAGE_CONNECTION_STRING',
-        'STORE=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL',
-      );
-    }
-    if (accountUrl) httpUrl('AZURE_STORAGE_ACCOUNT_URL', accountUrl, 'live');
-    const tablePrefix = get('AZURE_STORAGE_TABLE_PREFIX') ?? 'watchstander';
-    if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(tablePrefix)) {
-      throw new ConfigError('AZURE_STORAGE_TABLE_PREFIX', 'expected 1-40 letters and digits, starting with a letter');
-    }
-    return { kind: 'azure', connectionString, accountUrl, tablePrefix };
-  }
-  throw new ConfigError('STORE', `expected sqlite:<path> or azure, got "${raw}"`);
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-  if (!match) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
-  return match;
-}
-
-function integer(name: string, value: string, min: number, max: number, what: string): number {
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(name, `expected ${what}, got "${value}"`);
-  return n;
-}
-
-function fraction(name: string, value: string): number {
-  const n = /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 0 && n <= 1)) throw new ConfigError(name, `expected a fraction between 0 and 1, got "${value}"`);
-  return n;
-}
-
-function parseUrl(name: string, value: string): URL {
-  try {
-    return new URL(value);
-  } catch {
-    throw new ConfigError(name, `expected an absolute URL, got "${value}"`);
-  }
-}
-
-function httpsUrl(name: string, value: string): string {
-  const url = parseUrl(name, value);
-  if (url.protocol !== 'https:') throw new ConfigError(name, `expected an https:// URL, got "${value}"`);
-  return value.replace(/\/+$/, '');
-}
-
-/** Live endpoints must be https; the simulated tenant may be plain http on loopback. */
-function httpUrl(name: string, value: string, source: DefenderSource): string {
-  const url = parseUrl(name, value);
-  if (url.protocol !== 'https:' && !(source === 'simulated' && url.protocol === 'http:')) {
-    throw new ConfigError(name, `expected an https:// URL, got "${value}"`);
-  }
-  return value.replace(/\/+$/, '');
-}
+const guid = text(
+  (value) => UUID.test(value),
+  (value) => `expected a GUID, got "${value}"`,
+);
+const tenantIdOrDomain = text(
+  (value) => UUID.test(value) || /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(value),
+  (value) => `expected a tenant GUID or domain, got "${value}"`,
+);
 
 const SCOPE_FORMS = 'https://<resource>/.default, api://<resource>/.default or <application id>/.default';
 
@@ -390,22 +240,15 @@ const SCOPE_FORMS = 'https://<resource>/.default, api://<resource>/.default or <
  * its application id, followed by `/.default`
  * (https://learn.microsoft.com/entra/identity-platform/scenario-daemon-acquire-token).
  */
-function scope(name: string, value: string): string {
-  if (/\s/.test(value)) {
-    throw new ConfigError(name, `expected one scope (${SCOPE_FORMS}) without spaces, got "${value}"`);
-  }
-  if (!value.endsWith('/.default')) {
-    throw new ConfigError(name, `expected a scope ending in /.default (${SCOPE_FORMS}), got "${value}"`);
-  }
+const scope = z.string().superRefine((value, ctx) => {
   const resource = value.slice(0, -'/.default'.length);
-  if (resource.includes('/.default') || resource.includes(',')) {
-    throw new ConfigError(name, `expected one scope (${SCOPE_FORMS}), got several: "${value}"`);
-  }
-  if (!UUID.test(resource) && !isAbsoluteUri(resource)) {
-    throw new ConfigError(name, `expected ${SCOPE_FORMS}, got "${value}"`);
-  }
-  return value;
-}
+  if (/\s/.test(value)) refuse(ctx, `expected one scope (${SCOPE_FORMS}) without spaces, got "${value}"`);
+  else if (!value.endsWith('/.default')) {
+    refuse(ctx, `expected a scope ending in /.default (${SCOPE_FORMS}), got "${value}"`);
+  } else if (resource.includes('/.default') || resource.includes(',')) {
+    refuse(ctx, `expected one scope (${SCOPE_FORMS}), got several: "${value}"`);
+  } else if (!UUID.test(resource) && !isAbsoluteUri(resource)) refuse(ctx, `expected ${SCOPE_FORMS}, got "${value}"`);
+});
 
 function isAbsoluteUri(value: string): boolean {
   if (!/^[a-z][a-z0-9+.-]*:./i.test(value)) return false;
@@ -417,67 +260,305 @@ function isAbsoluteUri(value: string): boolean {
   }
 }
 
-function cron(name: string, value: string): string {
-  const fields = value.split(/\s+/).length;
-  if ((fields !== 5 && fields !== 6) || !isValidCron(value)) {
-    throw new ConfigError(name, `expected a cron expression of 5 or 6 fields such as "0 8 * * *", got "${value}"`);
-  }
-  return value;
+const cron = text(
+  (value) => [5, 6].includes(value.split(/\s+/).length) && isValidCron(value),
+  (value) => `expected a cron expression of 5 or 6 fields such as "0 8 * * *", got "${value}"`,
+);
+
+const timeZone = text(
+  (value) => {
+    try {
+      return !!new Intl.DateTimeFormat('en-US', { timeZone: value });
+    } catch {
+      return false;
+    }
+  },
+  (value) => `expected an IANA time zone such as Europe/Paris, got "${value}"`,
+);
+
+const store = z.string().transform((value, ctx): { kind: 'sqlite'; path: string } | { kind: 'azure' } => {
+  if (value === 'azure') return { kind: 'azure' };
+  if (!value.startsWith('sqlite:')) return refuse(ctx, `expected sqlite:<path> or azure, got "${value}"`);
+  const path = value.slice('sqlite:'.length);
+  return path ? { kind: 'sqlite', path } : refuse(ctx, 'expected sqlite:<path> or azure, got "sqlite:" with no path');
+});
+
+const tablePrefix = text(
+  (value) => /^[A-Za-z][A-Za-z0-9]{0,39}$/.test(value),
+  () => 'expected 1-40 letters and digits, starting with a letter',
+);
+
+/** Tenant GUIDs (lower case), comma-separated, or `none`. */
+const tenantList = z.string().transform((value, ctx) => {
+  const ids = value.toLowerCase() === 'none' ? [] : commaList(value);
+  const bad = ids.find((id) => !UUID.test(id));
+  if (bad !== undefined) return refuse(ctx, `expected comma-separated tenant GUIDs (or none), got "${bad}"`);
+  return ids.map((id) => id.toLowerCase());
+});
+
+/** One entry of an access list: `tenant` absent = the home tenant; `id` `*` = everyone of that tenant. */
+interface AccessEntry {
+  entry: string;
+  tenant?: string;
+  id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ACCESS_FORMS =
+  'expected *, none, or comma-separated Entra object ids (<object id>, <tenant id>/<object id>, <tenant id>/*)';
 
-function uuid(name: string, value: string): void {
-  if (!UUID.test(value)) throw new ConfigError(name, `expected a GUID, got "${value}"`);
+/**
+ * An access list: `*` (everyone of the home tenant; with the gate off, everyone), `none`, or comma-separated
+ * entries `<object id>` (a person of the home tenant), `<tenant id>/<object id>` (a person of another served
+ * tenant) or `<tenant id>/*` (everyone of that tenant).
+ */
+const accessEntries = z.string().transform((value, ctx) => {
+  const entries: AccessEntry[] = [];
+  for (const entry of value.toLowerCase() === 'none' ? [] : commaList(value)) {
+    const [first, second, ...rest] = entry.toLowerCase().split('/');
+    if (entry === '*' || (second === undefined && UUID.test(first))) entries.push({ entry, id: first });
+    else if (!rest.length && UUID.test(first) && (second === '*' || UUID.test(second))) {
+      entries.push({ entry, tenant: first, id: second });
+    } else return refuse(ctx, `${ACCESS_FORMS}, got "${entry}"`);
+  }
+  return entries;
+});
+
+/** A fraction 0.05-1, or `off`. */
+const chatShare = z.string().transform((value, ctx) => {
+  if (value.toLowerCase() === 'off') return 'off' as const;
+  const n = decimal(value);
+  return n >= 0.05 && n <= 1 ? n : refuse(ctx, `expected a fraction between 0.05 and 1 (or off), got "${value}"`);
+});
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// ---- the variables --------------------------------------------------------------------------------------------------
+
+/** The simulated tenant's knobs, the same for the embedded tenant and the standalone process. */
+const simulatedTenantVariables = z.object({
+  SIMULATOR_DEVICES: integer(1, 1_000_000, 'a device count 1-1000000').default('25'),
+  SIMULATOR_LATENCY_MS: integer(0, 600_000, 'milliseconds 0-600000').default('0'),
+  SIMULATOR_FAULT_RATE: fraction.default('0'),
+  SIMULATOR_SEED: integer(0, 2 ** 31 - 1, 'an integer seed').default('42'),
+  SIMULATOR_ACTION_STEP_SECONDS: integer(1, 86400, 'seconds 1-86400').default('20'),
+  SIMULATOR_INGESTION_DELAY_MINUTES: integer(0, 10_080, 'minutes 0-10080').default('240'),
+});
+
+/**
+ * Every variable of the bot, in the order a refusal is looked for. A default that depends on another variable
+ * (`DEFENDER_SOURCE`, `BOT_TYPE`, `SECURITY_OPERATORS`, `SECURITY_APPROVERS`) is left out here and taken in `toConfig`.
+ */
+const variables = z.object({
+  NODE_ENV: z.string().default('development'),
+  DEFENDER_SOURCE: oneOf(['simulated', 'live'] as const).optional(),
+  BOT_ID: guid.optional(),
+  BOT_TYPE: oneOf(['SingleTenant', 'UserAssignedMsi', 'MultiTenant'] as const).optional(),
+  BOT_TENANT_ID: z.string().optional(),
+  BOT_PASSWORD: z.string().optional(),
+  AZURE_AUTHORITY_HOST: httpsUrl.default('https://login.microsoftonline.com'),
+  GRAPH_ENDPOINT: url('https:', 'http:').default('https://graph.microsoft.com'),
+  DEFENDER_ENDPOINT: url('https:', 'http:').default('https://api.security.microsoft.com'),
+  DEFENDER_SCOPE: scope.default('https://api.securitycenter.microsoft.com/.default'),
+  AZURE_TENANT_ID: z.string().optional(),
+  AZURE_CLIENT_ID: z.string().optional(),
+  AZURE_CLIENT_SECRET: z.string().optional(),
+  AZURE_CLIENT_CERTIFICATE_PATH: z.string().optional(),
+  STORE: store.default('sqlite:.data/watchstander.db'),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().optional(),
+  AZURE_STORAGE_ACCOUNT_URL: z.string().optional(),
+  AZURE_STORAGE_TABLE_PREFIX: z.string().default('watchstander'),
+  DIGEST_TIMEZONE: timeZone.default('UTC'),
+  ALLOWED_TENANTS: tenantList.default('none'),
+  PORT: integer(1, 65535, 'a TCP port 1-65535').default('3978'),
+  DEFENDER_TIMEOUT_MS: integer(100, 600_000, 'milliseconds 100-600000').default('30000'),
+  DEFENDER_PORTAL_URL: httpsUrl.default('https://security.microsoft.com'),
+  DIGEST_DAILY_CRON: cron.default('0 8 * * *'),
+  DIGEST_WEEKLY_CRON: cron.default('30 8 * * 1'),
+  DIGEST_MONTHLY_CRON: cron.default('0 9 1 * *'),
+  DIGEST_FIRE_LEASE_SECONDS: integer(2, 3600, 'seconds 2-3600').default('120'),
+  DIGEST_LATE_ARRIVAL_HOURS: integer(0, 168, 'hours 0-168').default('6'),
+  DIGEST_CATCHUP_SECONDS: integer(1, 86400, 'seconds 1-86400').default('60'),
+  ALLOW_EXTERNAL_MEMBERS: flag.default('false'),
+  CHAT_QUOTA_SHARE: chatShare.default(String(CHAT_SHARE)),
+  COMMAND_LIMIT_PER_PERSON: integer(1, 1_000_000, 'commands a minute 1-1000000').default('10'),
+  COMMAND_LIMIT_PER_CONVERSATION: integer(1, 1_000_000, 'commands a minute 1-1000000').default('30'),
+  SECURITY_OPERATORS: accessEntries.optional(),
+  SECURITY_APPROVERS: accessEntries.optional(),
+  APPROVAL_TTL_HOURS: integer(1, 24 * 30, 'hours 1-720').default('24'),
+  TRACKER_POLL_SECONDS: integer(1, 60, 'seconds 1-60').default('5'),
+  LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+  SIMULATOR_URL: url('https:', 'http:').transform(withoutTrailingSlash).optional(),
+  ...simulatedTenantVariables.shape,
+});
+
+type Variables = z.output<typeof variables>;
+
+/** The bot's configuration: each variable, then each rule between variables, then the `Config` they make. */
+const configSchema = z
+  .preprocess(trimmed, variables)
+  .superRefine(productionNeedsIdentityAndExplicitSimulation)
+  .superRefine(botIdentityComplete)
+  .superRefine(liveEndpointsUseHttps)
+  .superRefine(liveCredentialsComplete)
+  .superRefine(azureStorageComplete)
+  .superRefine(homeTenantKnown)
+  .superRefine(chatQuotaOffOnlySimulated)
+  .superRefine(accessListTenantsServed)
+  .transform(toConfig);
+
+/** The standalone simulated tenant: the same knobs as the embedded one, where to listen, and a few of its own. */
+const simulatorSchema = z
+  .preprocess(
+    trimmed,
+    simulatedTenantVariables.extend({
+      SIMULATOR_PORT: integer(0, 65535, 'a TCP port 0-65535 (0 = any free port)').default('0'),
+      SIMULATOR_HOST: z.string().default('127.0.0.1'),
+      SIMULATOR_INCIDENTS: integer(0, 10_000_000, 'an incident count 0-10000000').optional(),
+      SIMULATOR_ALERTS: integer(0, 10_000_000, 'an alert count 0-10000000').optional(),
+      SIMULATOR_ALERT_INTERVAL_MINUTES: integer(0, 10_080, 'minutes 0-10080').optional(),
+      SIMULATOR_MERGE_RATE: fraction.optional(),
+      SIMULATOR_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 'requests a minute 1-1000000').optional(),
+      SIMULATOR_REQUIRE_AUTH: flag.default('false'),
+    }),
+  )
+  .transform((v) => ({
+    ...simulatedTenantOf(v),
+    port: v.SIMULATOR_PORT,
+    host: v.SIMULATOR_HOST,
+    /** Seeded incidents and alerts; absent, they scale with the devices. */
+    incidents: v.SIMULATOR_INCIDENTS,
+    alerts: v.SIMULATOR_ALERTS,
+    /** Absent: the tenant's defaults. */
+    alertIntervalMinutes: v.SIMULATOR_ALERT_INTERVAL_MINUTES,
+    mergeRate: v.SIMULATOR_MERGE_RATE,
+    rateLimitPerMinute: v.SIMULATOR_RATE_LIMIT_PER_MINUTE,
+    requireAuth: v.SIMULATOR_REQUIRE_AUTH,
+  }));
+
+/** The standalone simulated tenant's settings: the embedded tenant's knobs, where to listen, and its own. */
+export type SimulatorSettings = z.output<typeof simulatorSchema>;
+
+// ---- the rules between variables ------------------------------------------------------------------------------------
+
+const sourceOf = (v: Variables): DefenderSource => v.DEFENDER_SOURCE ?? (v.AZURE_CLIENT_ID ? 'live' : 'simulated');
+const botTypeOf = (v: Variables): BotType => v.BOT_TYPE ?? (v.BOT_ID ? 'SingleTenant' : 'MultiTenant');
+
+/** Production never runs unauthenticated, nor on the simulated tenant unless it is asked for by name (SPEC §5). */
+function productionNeedsIdentityAndExplicitSimulation(v: Variables, ctx: z.RefinementCtx): void {
+  if (v.NODE_ENV !== 'production') return;
+  if (!v.DEFENDER_SOURCE && sourceOf(v) === 'simulated') {
+    return refuse(
+      ctx,
+      'NODE_ENV=production refuses the simulated tenant unless DEFENDER_SOURCE=simulated is set explicitly',
+      'DEFENDER_SOURCE',
+    );
+  }
+  if (!v.BOT_ID) {
+    refuse(ctx, 'required when NODE_ENV=production (an empty BOT_ID turns request authentication off)', 'BOT_ID');
+  }
 }
 
-function uuidOrDomain(name: string, value: string): void {
-  if (!UUID.test(value) && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(value)) {
-    throw new ConfigError(name, `expected a tenant GUID or domain, got "${value}"`);
+/** A bot identity needs its tenant unless multi-tenant, and its password unless a managed identity. */
+function botIdentityComplete(v: Variables, ctx: z.RefinementCtx): void {
+  if (!v.BOT_ID) return;
+  const type = botTypeOf(v);
+  if (type !== 'MultiTenant' && !v.BOT_TENANT_ID) return refuse(ctx, `required when BOT_TYPE=${type}`, 'BOT_TENANT_ID');
+  if (type !== 'UserAssignedMsi' && !v.BOT_PASSWORD) {
+    refuse(ctx, `required when BOT_ID is set and BOT_TYPE=${type}`, 'BOT_PASSWORD');
   }
+}
+
+/** Live endpoints must be https; the simulated tenant may be plain http on loopback. */
+function liveEndpointsUseHttps(v: Variables, ctx: z.RefinementCtx): void {
+  if (sourceOf(v) === 'simulated') return;
+  for (const variable of ['GRAPH_ENDPOINT', 'DEFENDER_ENDPOINT'] as const) {
+    const value = v[variable];
+    if (new URL(value).protocol !== 'https:') return refuse(ctx, `expected an https:// URL, got "${value}"`, variable);
+  }
+}
+
+/** A client secret or certificate needs its tenant and client; the live tenant is a GUID or a domain. */
+function liveCredentialsComplete(v: Variables, ctx: z.RefinementCtx): void {
+  if (sourceOf(v) !== 'live') return;
+  const detail = 'required with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH';
+  if (v.AZURE_CLIENT_SECRET || v.AZURE_CLIENT_CERTIFICATE_PATH) {
+    if (!v.AZURE_TENANT_ID) return refuse(ctx, detail, 'AZURE_TENANT_ID');
+    if (!v.AZURE_CLIENT_ID) return refuse(ctx, detail, 'AZURE_CLIENT_ID');
+  }
+  checkWhenUsed(ctx, 'AZURE_TENANT_ID', tenantIdOrDomain, v.AZURE_TENANT_ID);
+}
+
+/** `STORE=azure` needs a connection string or an https account URL, and a valid table prefix. */
+function azureStorageComplete(v: Variables, ctx: z.RefinementCtx): void {
+  if (v.STORE.kind !== 'azure') return;
+  if (!v.AZURE_STORAGE_CONNECTION_STRING && !v.AZURE_STORAGE_ACCOUNT_URL) {
+    return refuse(
+      ctx,
+      'STORE=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL',
+      'AZURE_STORAGE_CONNECTION_STRING',
+    );
+  }
+  checkWhenUsed(ctx, 'AZURE_STORAGE_ACCOUNT_URL', httpsUrlAsGiven, v.AZURE_STORAGE_ACCOUNT_URL);
+  checkWhenUsed(ctx, 'AZURE_STORAGE_TABLE_PREFIX', tablePrefix, v.AZURE_STORAGE_TABLE_PREFIX);
+}
+
+/** Checks a variable that matters only when another one selects it, with that variable's own schema. */
+function checkWhenUsed(ctx: z.RefinementCtx, variable: string, schema: z.ZodTypeAny, value?: string): void {
+  const result = value === undefined ? undefined : schema.safeParse(value);
+  if (result && !result.success) refuse(ctx, result.error.issues[0].message, variable);
 }
 
 /**
- * The tenants served. The home tenant is `AZURE_TENANT_ID` (the tenant whose Defender data the bot reads), else
- * `BOT_TENANT_ID`; activities carry tenant GUIDs, so the home tenant must be one (a domain cannot be compared).
+ * The home tenant is `AZURE_TENANT_ID` (the tenant whose Defender data the bot reads), else `BOT_TENANT_ID`;
+ * activities carry tenant GUIDs, so with the gate on the home tenant must be known as one.
  */
-function parseTenants(
-  get: (name: string) => string | undefined,
-  known: { botId: string; botTenantId: string; azureTenantId?: string; simulated: boolean },
-): TenantConfig {
-  const allowed = new Set<string>();
-  const rawAllowed = get('ALLOWED_TENANTS');
-  if (rawAllowed && rawAllowed.toLowerCase() !== 'none') {
-    for (const id of rawAllowed
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)) {
-      if (!UUID.test(id)) {
-        throw new ConfigError('ALLOWED_TENANTS', `expected comma-separated tenant GUIDs (or none), got "${id}"`);
-      }
-      allowed.add(id.toLowerCase());
+function homeTenantKnown(v: Variables, ctx: z.RefinementCtx): void {
+  if (!isGuid(v.AZURE_TENANT_ID) && v.BOT_TENANT_ID && !isGuid(v.BOT_TENANT_ID)) {
+    return refuse(ctx, `expected a tenant GUID, got "${v.BOT_TENANT_ID}"`, 'BOT_TENANT_ID');
+  }
+  const { gate, home } = tenantsOf(v);
+  if (!gate || home) return;
+  refuse(
+    ctx,
+    v.AZURE_TENANT_ID
+      ? `the tenant gate compares tenant GUIDs: set AZURE_TENANT_ID (or BOT_TENANT_ID) to the home tenant's GUID, not "${v.AZURE_TENANT_ID}"`
+      : 'the home tenant is required (activities from other tenants are refused): set AZURE_TENANT_ID or BOT_TENANT_ID to its GUID',
+    'AZURE_TENANT_ID',
+  );
+}
+
+/** Only the simulated source, which has no quota unless told to, may take chat off the quota shield. */
+function chatQuotaOffOnlySimulated(v: Variables, ctx: z.RefinementCtx): void {
+  if (v.CHAT_QUOTA_SHARE === 'off' && sourceOf(v) !== 'simulated') {
+    refuse(ctx, 'off is only for the simulated source; expected a fraction 0.05-1', 'CHAT_QUOTA_SHARE');
+  }
+}
+
+/** An access list names people of served tenants only. */
+function accessListTenantsServed(v: Variables, ctx: z.RefinementCtx): void {
+  const tenants = tenantsOf(v);
+  for (const variable of ['SECURITY_OPERATORS', 'SECURITY_APPROVERS'] as const) {
+    const stranger = v[variable]?.find((e) => e.tenant !== undefined && !served(tenants, e.tenant));
+    if (stranger) {
+      const detail = `tenant ${stranger.tenant} of "${stranger.entry}" is not served: add it to ALLOWED_TENANTS`;
+      return refuse(ctx, detail, variable);
     }
   }
-  let home: string | undefined;
-  if (known.azureTenantId && UUID.test(known.azureTenantId)) home = known.azureTenantId.toLowerCase();
-  else if (known.botTenantId) {
-    if (!UUID.test(known.botTenantId)) {
-      throw new ConfigError('BOT_TENANT_ID', `expected a tenant GUID, got "${known.botTenantId}"`);
-    }
-    home = known.botTenantId.toLowerCase();
-  }
-  const named = !!known.azureTenantId || !!known.botTenantId || allowed.size > 0;
-  const gate = !!known.botId || !known.simulated || named;
-  if (gate && !home) {
-    throw new ConfigError(
-      'AZURE_TENANT_ID',
-      known.azureTenantId
-        ? `the tenant gate compares tenant GUIDs: set AZURE_TENANT_ID (or BOT_TENANT_ID) to the home tenant's GUID, not "${known.azureTenantId}"`
-        : 'the home tenant is required (activities from other tenants are refused): set AZURE_TENANT_ID or BOT_TENANT_ID to its GUID',
-    );
-  }
-  if (home) allowed.delete(home);
-  return { home, allowed, gate };
+}
+
+// ---- the configuration they make ------------------------------------------------------------------------------------
+
+/**
+ * The gate is on whenever the bot authenticates, on the live source, and whenever a tenant is named; only local mode
+ * on the simulated source with no tenant named serves everyone.
+ */
+function tenantsOf(v: Variables): TenantConfig {
+  const home = isGuid(v.AZURE_TENANT_ID) ? v.AZURE_TENANT_ID : v.BOT_TENANT_ID;
+  const named = !!v.AZURE_TENANT_ID || !!v.BOT_TENANT_ID || v.ALLOWED_TENANTS.length > 0;
+  const gate = !!v.BOT_ID || sourceOf(v) === 'live' || named;
+  const allowed = new Set(v.ALLOWED_TENANTS);
+  if (home) allowed.delete(home.toLowerCase());
+  return { home: home?.toLowerCase(), allowed, gate };
 }
 
 /** True when the gate lets activities of `tenantId` in. */
@@ -485,63 +566,79 @@ function served(tenants: TenantConfig, tenantId: string): boolean {
   return !tenants.gate || tenantId === tenants.home || tenants.allowed.has(tenantId);
 }
 
-/**
- * An access list: `*` (everyone of the home tenant; with the gate off, everyone), `none`, or comma-separated
- * entries `<object id>` (a person of the home tenant), `<tenant id>/<object id>` (a person of another served
- * tenant) or `<tenant id>/*` (everyone of that tenant).
- */
-function accessList(name: string, value: string, tenants: TenantConfig): AccessList {
+/** Everyone of the home tenant: the access lists' default on the simulated source. */
+const EVERYONE: AccessEntry[] = [{ entry: '*', id: '*' }];
+
+function accessListOf(entries: AccessEntry[], tenants: TenantConfig): AccessList {
   const everyoneIn = new Set<string>();
   const people = new Set<string>();
-  const home = tenants.home ?? '*';
-  if (value.toLowerCase() === 'none') return { everyoneIn, people };
-  const entries = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const expected =
-    'expected *, none, or comma-separated Entra object ids (<object id>, <tenant id>/<object id>, <tenant id>/*)';
-  for (const entry of entries) {
-    if (entry === '*') {
-      everyoneIn.add(home);
-      continue;
-    }
-    const parts = entry.toLowerCase().split('/');
-    if (parts.length === 1 && UUID.test(parts[0])) {
-      people.add(`${home}/${parts[0]}`);
-      continue;
-    }
-    if (parts.length !== 2 || !UUID.test(parts[0]) || !(parts[1] === '*' || UUID.test(parts[1]))) {
-      throw new ConfigError(name, `${expected}, got "${entry}"`);
-    }
-    if (!served(tenants, parts[0])) {
-      throw new ConfigError(name, `tenant ${parts[0]} of "${entry}" is not served: add it to ALLOWED_TENANTS`);
-    }
-    if (parts[1] === '*') everyoneIn.add(parts[0]);
-    else people.add(`${parts[0]}/${parts[1]}`);
+  for (const { tenant = tenants.home ?? '*', id } of entries) {
+    if (id === '*') everyoneIn.add(tenant);
+    else people.add(`${tenant}/${id}`);
   }
   return { everyoneIn, people };
 }
 
-/** A fraction 0.05-1, or `off`, which only the simulated source takes (it has no quota unless told to). */
-function chatShare(value: string, simulated: boolean): number | 'off' {
-  if (value.toLowerCase() === 'off') {
-    if (!simulated) {
-      throw new ConfigError('CHAT_QUOTA_SHARE', 'off is only for the simulated source; expected a fraction 0.05-1');
-    }
-    return 'off';
-  }
-  const n = /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 0.05 && n <= 1)) {
-    throw new ConfigError('CHAT_QUOTA_SHARE', `expected a fraction between 0.05 and 1 (or off), got "${value}"`);
-  }
-  return n;
+function simulatedTenantOf(v: z.output<typeof simulatedTenantVariables>): Omit<SimulatorConfig, 'url'> {
+  return {
+    devices: v.SIMULATOR_DEVICES,
+    latencyMs: v.SIMULATOR_LATENCY_MS,
+    faultRate: v.SIMULATOR_FAULT_RATE,
+    seed: v.SIMULATOR_SEED,
+    actionStepSeconds: v.SIMULATOR_ACTION_STEP_SECONDS,
+    ingestionDelayMinutes: v.SIMULATOR_INGESTION_DELAY_MINUTES,
+  };
 }
 
-function boolean(name: string, value: string): boolean {
-  if (/^(true|1|yes)$/i.test(value)) return true;
-  if (/^(false|0|no)$/i.test(value)) return false;
-  throw new ConfigError(name, `expected true or false, got "${value}"`);
+/** Maps the checked variables onto `Config`, taking the defaults that depend on other variables. */
+function toConfig(v: Variables): Config {
+  const defenderSource = sourceOf(v);
+  const tenants = tenantsOf(v);
+  const defaultAccess = defenderSource === 'simulated' ? EVERYONE : [];
+  const graphEndpoint = withoutTrailingSlash(v.GRAPH_ENDPOINT);
+  const { STORE, AZURE_STORAGE_CONNECTION_STRING: connectionString, AZURE_STORAGE_ACCOUNT_URL: accountUrl } = v;
+  return {
+    nodeEnv: v.NODE_ENV,
+    port: v.PORT,
+    bot: { id: v.BOT_ID ?? '', password: v.BOT_PASSWORD ?? '', type: botTypeOf(v), tenantId: v.BOT_TENANT_ID ?? '' },
+    defenderSource,
+    azure: {
+      tenantId: v.AZURE_TENANT_ID,
+      clientId: v.AZURE_CLIENT_ID,
+      clientSecret: v.AZURE_CLIENT_SECRET,
+      certificatePath: v.AZURE_CLIENT_CERTIFICATE_PATH,
+      authorityHost: v.AZURE_AUTHORITY_HOST,
+    },
+    graphEndpoint,
+    graphScope: `${graphEndpoint}/.default`,
+    defenderEndpoint: withoutTrailingSlash(v.DEFENDER_ENDPOINT),
+    defenderScope: v.DEFENDER_SCOPE,
+    defenderTimeoutMs: v.DEFENDER_TIMEOUT_MS,
+    portalUrl: v.DEFENDER_PORTAL_URL,
+    store:
+      STORE.kind === 'sqlite'
+        ? STORE
+        : { ...STORE, connectionString, accountUrl, tablePrefix: v.AZURE_STORAGE_TABLE_PREFIX },
+    digest: {
+      dailyCron: v.DIGEST_DAILY_CRON,
+      weeklyCron: v.DIGEST_WEEKLY_CRON,
+      monthlyCron: v.DIGEST_MONTHLY_CRON,
+      timezone: v.DIGEST_TIMEZONE,
+      fireLeaseSeconds: v.DIGEST_FIRE_LEASE_SECONDS,
+      lateArrivalHours: v.DIGEST_LATE_ARRIVAL_HOURS,
+    },
+    catchUpSeconds: v.DIGEST_CATCHUP_SECONDS,
+    tenants,
+    allowExternalMembers: v.ALLOW_EXTERNAL_MEMBERS,
+    chatQuotaShare: v.CHAT_QUOTA_SHARE,
+    commandLimits: { perPerson: v.COMMAND_LIMIT_PER_PERSON, perConversation: v.COMMAND_LIMIT_PER_CONVERSATION },
+    operators: accessListOf(v.SECURITY_OPERATORS ?? defaultAccess, tenants),
+    approvers: accessListOf(v.SECURITY_APPROVERS ?? defaultAccess, tenants),
+    approvalTtlHours: v.APPROVAL_TTL_HOURS,
+    trackerPollSeconds: v.TRACKER_POLL_SECONDS,
+    logLevel: v.LOG_LEVEL,
+    simulator: { url: v.SIMULATOR_URL, ...simulatedTenantOf(v) },
+  };
 }
 
 /** Someone as access lists know them: Entra object id and tenant. */

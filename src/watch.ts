@@ -16,7 +16,6 @@ import { requestContext, type Logger } from './log';
 import { createServer, type Health } from './server';
 import type { Services } from './services';
 import { openStore } from './store';
-import { startSimulator, simulatorOptionsFromConfig, type RunningSimulator } from './simulator';
 import { rememberCard } from './actions/postedCards';
 import { ActionTracker } from './actions/tracker';
 import { TenantGate } from './bot/tenantGate';
@@ -44,14 +43,25 @@ export interface RunningWatch {
   stop(): Promise<void>;
 }
 
+/** The simulated tenant started in this process. */
+interface EmbeddedSimulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Loads the simulated tenant only on the simulated source, as `openStore` loads a store: live never loads it. */
+async function startEmbeddedSimulator(settings: Config['simulator']): Promise<EmbeddedSimulator> {
+  const { startSimulator, simulatorOptionsFromConfig } = await import('./simulator');
+  return startSimulator(simulatorOptionsFromConfig(settings));
+}
+
 /** Starts everything and listens on `config.port`. */
 export async function startWatch(options: WatchOptions): Promise<RunningWatch> {
   const { config, log } = options;
-  let simulator: RunningSimulator | undefined;
+  let simulator: EmbeddedSimulator | undefined;
   let endpoints: Partial<DefenderClientOptions> = {};
   if (config.defenderSource === 'simulated') {
-    const url =
-      config.simulator.url ?? (simulator = await startSimulator(simulatorOptionsFromConfig(config.simulator))).url;
+    const url = config.simulator.url ?? (simulator = await startEmbeddedSimulator(config.simulator)).url;
     endpoints = { graphEndpoint: url, defenderEndpoint: url };
     log.info({ url, embedded: !!simulator }, 'using the simulated tenant');
   }

@@ -49,8 +49,8 @@ const CONTENT_TYPE: Readonly<Record<ServiceName, string>> = {
   defender: 'application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8',
 };
 
-/** Maps the product's `SimulatorConfig` (the `SIMULATOR_*` variables) to simulator options. */
-export function simulatorOptionsFromConfig(config: SimulatorConfig): SimulatorOptions {
+/** Maps the tenant's knobs of the `SIMULATOR_*` variables (`SimulatorConfig`, `src/config.ts`) to simulator options. */
+export function simulatorOptionsFromConfig(config: Omit<SimulatorConfig, 'url'>): SimulatorOptions {
   return {
     devices: config.devices,
     latencyMs: config.latencyMs,

@@ -1,10 +1,9 @@
 /**
  * Identity and secrets, end to end: with a Bot Framework identity configured, a request without a valid token is
- * refused with 401 and runs nothing; production refuses to start without an identity or on an implicit simulated
- * tenant; and no secret — bot password, Azure client secret, storage account key, bearer tokens — ever reaches the
- * log, even when things fail and are logged at trace level.
+ * refused with 401 and runs nothing; and no secret — bot password, Azure client secret, storage account key, bearer
+ * tokens — ever reaches the log, even when things fail and are logged at trace level. (That production refuses to
+ * start without an identity or on an implicit simulated tenant is proven in tests/unit/config.test.ts.)
  */
-import { spawnSync } from 'node:child_process';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,6 @@ import { startBot, type BotProcess } from '../helpers/botProcess';
 import { FAKE_CLOUD_DEVICE_IDS, startFakeCloud, type FakeCloud } from '../helpers/fakeCloud';
 import { startRecordingConnector, type RecordingConnector } from '../helpers/recordingConnector';
 
-const ROOT = join(__dirname, '..', '..');
 const BOT_ID = '0b7c6f0e-2f3b-4a9e-9d2b-4d1e2f3a4b5c';
 const BOT_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const BOT_PASSWORD = 'Xy8Q~bot.password_Value-4711';
@@ -51,20 +49,6 @@ async function post(bot: BotProcess, activity: unknown, authorization?: string) 
     body: JSON.stringify(activity),
   });
   return { status: res.status, text: await res.text() };
-}
-
-/** Starts src/index.ts with exactly `env` (and PATH) and waits for it to exit. */
-function startAndExit(env: Record<string, string>) {
-  return spawnSync(
-    process.execPath,
-    ['--require', join(ROOT, 'tests/helpers/swcRegister.js'), join(ROOT, 'src/index.ts')],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
-      encoding: 'utf8',
-      timeout: 30_000,
-    },
-  );
 }
 
 const tempStore = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'ws-identity-')), 'watch.db')}`;
@@ -146,43 +130,6 @@ describe('with a Bot Framework identity (BOT_ID set)', () => {
     ]) {
       expect(output).not.toContain(secret);
     }
-  });
-});
-
-describe('NODE_ENV=production', () => {
-  it('refuses to start with an empty BOT_ID: exit code 1 and one line naming BOT_ID', () => {
-    const result = startAndExit({
-      NODE_ENV: 'production',
-      DEFENDER_SOURCE: 'simulated',
-      BOT_ID: '',
-      STORE: tempStore(),
-    });
-    expect(result.status).toBe(1);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/\bBOT_ID\b/);
-    expect(result.stderr).not.toMatch(/at .*:\d+:\d+/);
-    expect(result.stdout).toBe('');
-  });
-
-  it('refuses the simulated tenant unless DEFENDER_SOURCE=simulated is explicit: exit code 1, one line naming it', () => {
-    const result = startAndExit({ NODE_ENV: 'production', ...IDENTITY, STORE: tempStore() });
-    expect(result.status).toBe(1);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/\bDEFENDER_SOURCE\b/);
-    expect(result.stderr).not.toMatch(/at .*:\d+:\d+/);
-  });
-
-  it('refuses a BOT_ID that is not a GUID with one line naming BOT_ID', () => {
-    const result = startAndExit({
-      NODE_ENV: 'production',
-      DEFENDER_SOURCE: 'simulated',
-      ...IDENTITY,
-      BOT_ID: 'my-bot',
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/\bBOT_ID\b/)]);
   });
 });
 

@@ -439,6 +439,8 @@ describe('Toolkit project files', () => {
       expect(lines).not.toContain(kept);
     }
     expect(lines).not.toContain('*.js');
+    // the simulated tenant's catalogue is JSON beside its compiled code (lib/src/simulator/catalog/*.json)
+    expect(lines.filter((l) => /^\/?(lib\/.*)?\*+\.json$/.test(l))).toEqual([]);
   });
 });
 

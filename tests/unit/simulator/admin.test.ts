@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { graphAlertSchema, incidentSchema, mdeAlertSchema } from '../../../src/defender/models';
+import { loadConfig } from '../../../src/config';
 import { optionsFromEnv, simulatorOptionsFromConfig } from '../../../src/simulator';
 import { startTestTenant, T0, type TestTenant } from './harness';
 
@@ -139,16 +140,57 @@ describe('simulator configuration', () => {
     });
   });
 
-  it('reads the environment of the standalone process, naming a bad variable', () => {
-    const env = { SIMULATOR_PORT: '4000', SIMULATOR_DEVICES: '10000', SIMULATOR_FAULT_RATE: '0.05' };
+  it('reads the environment of the standalone process: its defaults are the tenant defaults', () => {
+    expect(optionsFromEnv({})).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      devices: 25,
+      latencyMs: 0,
+      faultRate: 0,
+      seed: 42,
+      actionStepSeconds: 20,
+      flow: { ingestionDelayMaxMinutes: 240 },
+      requireAuth: false,
+    });
+    const env = {
+      SIMULATOR_PORT: '4000',
+      SIMULATOR_HOST: ' 0.0.0.0 ',
+      SIMULATOR_DEVICES: '10000',
+      SIMULATOR_INCIDENTS: '500',
+      SIMULATOR_ALERTS: '5000',
+      SIMULATOR_FAULT_RATE: '0.05',
+      SIMULATOR_ALERT_INTERVAL_MINUTES: '0',
+      SIMULATOR_MERGE_RATE: '.1',
+      SIMULATOR_RATE_LIMIT_PER_MINUTE: '600',
+      SIMULATOR_REQUIRE_AUTH: 'true',
+    };
     expect(optionsFromEnv(env)).toMatchObject({
       port: 4000,
+      host: '0.0.0.0',
       devices: 10000,
+      incidents: 500,
+      alerts: 5000,
       faultRate: 0.05,
-      host: '127.0.0.1',
+      alertIntervalMinutes: 0,
+      flow: { ingestionDelayMaxMinutes: 240, mergeRate: 0.1 },
+      rateLimits: { defenderPerMinute: 600, graphPerMinute: 600 },
+      requireAuth: true,
     });
-    expect(() => optionsFromEnv({ SIMULATOR_DEVICES: 'many' })).toThrow('SIMULATOR_DEVICES: expected a whole number');
-    expect(() => optionsFromEnv({ SIMULATOR_FAULT_RATE: '2' })).toThrow('SIMULATOR_FAULT_RATE');
+  });
+
+  it('reads each SIMULATOR_* variable the bot reads as the bot does, and refuses a bad one in the same line', () => {
+    const shared = {
+      SIMULATOR_DEVICES: '40',
+      SIMULATOR_LATENCY_MS: '5',
+      SIMULATOR_FAULT_RATE: '0.1',
+      SIMULATOR_SEED: '3',
+      SIMULATOR_ACTION_STEP_SECONDS: '2',
+      SIMULATOR_INGESTION_DELAY_MINUTES: '9',
+    };
+    expect(optionsFromEnv(shared)).toMatchObject(simulatorOptionsFromConfig(loadConfig(shared).simulator));
+    const line = 'SIMULATOR_DEVICES: expected a device count 1-1000000, got "many"';
+    expect(() => loadConfig({ SIMULATOR_DEVICES: 'many' })).toThrow(line);
+    expect(() => optionsFromEnv({ SIMULATOR_DEVICES: 'many' })).toThrow(line);
   });
 
   it('runs as its own process and prints where it listens', async () => {
